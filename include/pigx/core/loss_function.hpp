@@ -1,0 +1,76 @@
+// The training loss on this rank's points: sum over terms of weight * mean squared residual, with its
+// exact gradient. Reductions over ranks belong to the parallel layer.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "pigx/core/gaussian_encoder.hpp"
+#include "pigx/core/model_spec.hpp"
+#include "pigx/core/pde.hpp"
+
+namespace pigx {
+
+/// What a term's residual is: the PDE, or the solution minus given values (boundary, initial, data).
+enum class TermKind { Residual, Value };
+
+/// One loss term's points held by this rank.
+struct TermData {
+  std::string name;
+  TermKind kind = TermKind::Residual;
+  double weight = 1.0;
+  long long global_count = 0;   ///< points of this term over all ranks (the mean divides by it)
+  std::vector<double> points;   ///< local points, row-major [n][dim], physical coordinates
+  std::vector<double> targets;  ///< Value terms: [n][outputs]
+  /// Number of local points.
+  long long local_count(int dim) const { return static_cast<long long>(points.size()) / dim; }
+};
+
+/// Model u = MLP(F(x)) for one PDE and the loss over a set of terms. Not collective.
+class LossFunction {
+ public:
+  /// Creates the model for `pde` (kept by reference) with a validated spec.
+  LossFunction(const Pde& pde, const ModelSpec& spec);
+
+  /// Parameter layout of the model.
+  const ParamLayout& layout() const { return layout_; }
+  /// Map from the physical domain onto the model box.
+  const AffineMap& map() const { return map_; }
+  /// The model box (the physical domain after the map).
+  Box model_box() const { return mapped_box(pde_.domain(), map_); }
+  /// The Gaussian encoder (e.g. to switch culling off in tests).
+  GaussianEncoder& encoder() { return encoder_; }
+  /// The PDE.
+  const Pde& pde() const { return pde_; }
+
+  /// Replaces the terms and uploads their points (host -> device, once per resampling).
+  void set_terms(std::vector<TermData> terms);
+  /// The current terms.
+  const std::vector<TermData>& terms() const { return terms_; }
+
+  /// This rank's loss at theta (host array); term_loss gets each term's share; grad (host, size
+  /// layout().total) gets the gradient when non-null.
+  double evaluate(const double* theta, double* grad, std::vector<double>& term_loss);
+
+  /// Taylor data of u up to `order` at n host points: out [n][outputs][taylor_size(dim, order)].
+  void evaluate_u(const double* theta, const double* points, long long n, int order, std::vector<double>& out);
+
+ private:
+  void upload_theta(const double* theta);
+  PointBatch make_batch(const double* points, long long n, const std::vector<int>& orders);
+
+  const Pde& pde_;
+  ModelSpec spec_;
+  ParamLayout layout_;
+  AffineMap map_;
+  GaussianEncoder encoder_;
+  std::vector<TermData> terms_;
+  std::vector<int> begin_;  // first batch row of each term
+  PointBatch batch_;
+  View2 targets_;
+  View3 F_, Fbar_;
+  View1 theta_d_, grad_d_;
+  std::vector<double> mlp_grad_;
+};
+
+}  // namespace pigx

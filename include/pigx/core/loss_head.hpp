@@ -1,0 +1,130 @@
+// The per-point "head" of a loss term: MLP on the feature Taylor data, the term's residual, its
+// squared contribution, and the reverse pass to MLP gradients and feature adjoints. Device code.
+#pragma once
+
+#include "pigx/core/dual.hpp"
+#include "pigx/core/gaussian_encoder.hpp"
+#include "pigx/core/mlp.hpp"
+#include "pigx/core/taylor.hpp"
+
+namespace pigx {
+
+/// Largest number of residual equations per point.
+constexpr int kMaxEquations = kMaxOutputs;
+
+/// Everything a head kernel reads and writes for one term: points [begin, end) of the batch.
+struct HeadArgs {
+  MlpDesc mlp;
+  ConstView1 theta;     ///< device copy of the parameters
+  std::size_t mlp_offset = 0;
+  PointBatch batch;
+  View3 F, Fbar;        ///< features in; feature adjoints out (when gradient is true)
+  View2 targets;        ///< value terms: [n_batch][outputs] target values
+  int begin = 0, end = 0;
+  int dim = 0, order = 0, outputs = 1;
+  double scale = 1.0;   ///< term weight / global number of points of the term
+  bool gradient = true;
+  double* loss = nullptr;      ///< out: scale * sum of squared residuals (host)
+  double* mlp_grad = nullptr;  ///< out: added MLP gradient (host, mlp.size entries)
+};
+
+/// Reduction functor over the points of one term; Residual supplies count() and eval().
+template <class Residual>
+struct HeadKernel {
+  using value_type = double[];
+  using size_type = unsigned;
+  unsigned value_count;
+  Residual res;
+  HeadArgs a;
+
+  HeadKernel(const Residual& r, const HeadArgs& args) : value_count(1 + args.mlp.size), res(r), a(args) {}
+
+  KOKKOS_INLINE_FUNCTION void operator()(int i, double* sum) const {
+    const int p = a.begin + i;
+    const int nc = taylor_size(a.dim, a.order), K = a.mlp.width[0], O = a.outputs;
+    const double* theta = a.theta.data() + a.mlp_offset;
+    double Fp[kMaxChannels * kMaxComp], U[kMaxOutputs * kMaxComp];
+    for (int c = 0; c < K; ++c)
+      for (int j = 0; j < nc; ++j) Fp[c * nc + j] = a.F(p, c, j);
+    MlpScratch s;
+    mlp_forward(a.mlp, theta, a.dim, a.order, Fp, s, U);
+    double x[kMaxDim];
+    for (int d = 0; d < a.dim; ++d) x[d] = a.batch.x(p, d);
+    double r[kMaxEquations], J[kMaxEquations * kMaxOutputs * kMaxComp];
+    const int neq = res.count();
+    res.eval(p, x, U, nc, r, J);
+    double sq = 0;
+    for (int e = 0; e < neq; ++e) sq += r[e] * r[e];
+    sum[0] += a.scale * sq;
+    if (!a.gradient) return;
+    double Ubar[kMaxOutputs * kMaxComp];
+    for (int j = 0; j < O * nc; ++j) {
+      double acc = 0;
+      for (int e = 0; e < neq; ++e) acc += r[e] * J[e * O * nc + j];
+      Ubar[j] = 2 * a.scale * acc;
+    }
+    double Fb[kMaxChannels * kMaxComp];
+    mlp_reverse(a.mlp, theta, a.dim, a.order, s, Ubar, sum + 1, Fb);
+    for (int c = 0; c < K; ++c)
+      for (int j = 0; j < nc; ++j) a.Fbar(p, c, j) = Fb[c * nc + j];
+  }
+  KOKKOS_INLINE_FUNCTION void init(double* v) const {
+    for (unsigned i = 0; i < value_count; ++i) v[i] = 0;
+  }
+#if KOKKOS_VERSION < 30700
+  KOKKOS_INLINE_FUNCTION void join(volatile double* dst, const volatile double* src) const {
+#else
+  KOKKOS_INLINE_FUNCTION void join(double* dst, const double* src) const {
+#endif
+    for (unsigned i = 0; i < value_count; ++i) dst[i] += src[i];
+  }
+};
+
+/// Runs a head kernel and adds its results to *args.loss and args.mlp_grad.
+template <class Residual>
+void run_head(const Residual& res, const HeadArgs& args) {
+  const int n = args.end - args.begin;
+  std::vector<double> out(1 + args.mlp.size, 0.0);
+  if (n > 0) {
+    Kokkos::View<double*, Kokkos::HostSpace, Kokkos::MemoryTraits<Kokkos::Unmanaged>> result(out.data(), out.size());
+    Kokkos::parallel_reduce("pigx::HeadKernel", Range(0, n), HeadKernel<Residual>(res, args), result);
+  }
+  *args.loss += out[0];
+  if (args.gradient)
+    for (int i = 0; i < args.mlp.size; ++i) args.mlp_grad[i] += out[1 + i];
+}
+
+/// Residual of a PDE equation type Eq (see pde.hpp) with its exact linearisation by dual numbers.
+template <class Eq>
+struct PdeResidual {
+  Eq eq;
+  static constexpr int kVars = Eq::outputs * taylor_size(Eq::dim, Eq::order);
+
+  KOKKOS_INLINE_FUNCTION int count() const { return Eq::equations; }
+  KOKKOS_INLINE_FUNCTION void eval(int, const double* x, const double* U, int nc, double* r, double* J) const {
+    Dual<kVars> T[kVars];
+    for (int i = 0; i < kVars; ++i) T[i] = make_variable<kVars>(U[i], i);
+    const Taylor<Dual<kVars>> t{T, Eq::dim, nc};
+    for (int e = 0; e < Eq::equations; ++e) {
+      const Dual<kVars> v = eq.residual(e, x, t);
+      r[e] = v.v;
+      for (int i = 0; i < kVars; ++i) J[e * kVars + i] = v.g[i];
+    }
+  }
+};
+
+/// Residual u_o(x_p) - target_o(p) of boundary, initial and data terms.
+struct ValueResidual {
+  View2 targets;
+  int outputs = 1;
+
+  KOKKOS_INLINE_FUNCTION int count() const { return outputs; }
+  KOKKOS_INLINE_FUNCTION void eval(int p, const double*, const double* U, int nc, double* r, double* J) const {
+    for (int o = 0; o < outputs; ++o) {
+      r[o] = U[o * nc] - targets(p, o);
+      for (int j = 0; j < outputs * nc; ++j) J[o * outputs * nc + j] = j == o * nc ? 1.0 : 0.0;
+    }
+  }
+};
+
+}  // namespace pigx

@@ -1,0 +1,83 @@
+// What a PIG model is (channels, Gaussians, covariance kind, MLP) and where each parameter
+// lives in the flat parameter vector.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "pigx/core/box.hpp"
+#include "pigx/core/types.hpp"
+
+namespace pigx {
+
+/// Shape of a Gaussian's covariance: axis-aligned, or rotated (angle in 2D, unit quaternion in 3D).
+enum class Covariance { Diagonal, Full };
+/// Activation of the hidden MLP layers.
+enum class Activation { Tanh, Sin };
+
+/// Parses "diagonal"/"full"; throws an input error naming `key` otherwise.
+Covariance parse_covariance(const std::string& key, const std::string& value);
+/// Parses "tanh"/"sin"; throws an input error naming `key` otherwise.
+Activation parse_activation(const std::string& key, const std::string& value);
+
+/// User-facing description of a PIG model u(x) = MLP(F(x)).
+struct ModelSpec {
+  int dim = 2;                          ///< input dimension (space + time), 1..4
+  int channels = 4;                     ///< feature channels k
+  int gaussians_per_channel = 100;      ///< N Gaussians per channel
+  Covariance covariance = Covariance::Diagonal;
+  std::vector<int> hidden = {16};       ///< hidden layer widths
+  Activation activation = Activation::Tanh;
+  int outputs = 1;                      ///< MLP outputs (components of a system)
+  double sigma0 = 0.1;                  ///< initial width on the model box
+  double sigma_min = 1e-3;              ///< width floor on the model box: sigma = sigma_min + exp(s)
+  double weight_std = 0.01;             ///< initial Gaussian weights ~ N(0, weight_std^2)
+  double model_lo = 0.0;                ///< the physical domain is mapped onto [model_lo, model_hi]^dim
+  double model_hi = 2.0;
+  double truncation = 1e-8;             ///< a Gaussian is cut where it falls below this fraction of its peak
+
+  /// Throws an input error (naming the model.* key) if the spec is inconsistent.
+  void validate() const;
+  /// Number of rotation parameters per Gaussian (0 diagonal, 1 angle in 2D, 4 quaternion in 3D).
+  int rotation_params() const;
+  /// Total number of Gaussians over all channels.
+  int num_gaussians() const { return channels * gaussians_per_channel; }
+};
+
+/// Offsets of the MLP's weights and biases relative to the start of the MLP block; plain data for kernels.
+struct MlpDesc {
+  int layers = 0;                        ///< number of linear layers
+  int width[kMaxLayers + 1] = {};        ///< width[0] = channels, width[layers] = outputs
+  int w_off[kMaxLayers] = {};            ///< W of layer l is width[l+1] x width[l], row-major
+  int b_off[kMaxLayers] = {};
+  int activation = 0;                    ///< 0 tanh, 1 sin
+  int size = 0;                          ///< number of MLP parameters
+};
+
+/// A named contiguous range of the parameter vector.
+struct ParamGroup {
+  std::string name;
+  std::size_t begin, end;
+};
+
+/// Positions of every parameter group in the flat vector, group-major:
+/// [mu (G x dim) | s (G x dim) | rotation (G x nrot) | w (G) | MLP].
+struct ParamLayout {
+  int dim = 0, gaussians = 0, per_channel = 0, nrot = 0;
+  std::size_t mu = 0, log_width = 0, rotation = 0, weight = 0, mlp = 0, total = 0;
+  MlpDesc mlp_desc;
+
+  /// Computes the layout of a validated spec.
+  static ParamLayout from_spec(const ModelSpec& spec);
+  /// Non-empty parameter groups, for tests and reports.
+  std::vector<ParamGroup> groups() const;
+};
+
+/// Fills theta (resized to layout.total) with the reference initialisation: mu uniform in the model box,
+/// widths sigma0, identity rotations, weights N(0, weight_std^2), Glorot-uniform MLP weights, zero biases.
+void initialise_parameters(const ModelSpec& spec, const ParamLayout& layout, const Box& model_box,
+                           std::uint64_t seed, std::vector<double>& theta);
+
+}  // namespace pigx

@@ -1,0 +1,155 @@
+#include "pigx/core/loss_function.hpp"
+
+#include <algorithm>
+
+#include "pigx/core/error.hpp"
+#include "pigx/core/taylor.hpp"
+
+namespace pigx {
+
+namespace {
+using HostUnmanaged1 = Kokkos::View<const double*, Kokkos::HostSpace, Kokkos::MemoryTraits<Kokkos::Unmanaged>>;
+}
+
+LossFunction::LossFunction(const Pde& pde, const ModelSpec& spec)
+    : pde_(pde),
+      spec_(spec),
+      layout_(ParamLayout::from_spec(spec)),
+      map_(make_affine_map(pde.domain(), spec.model_lo, spec.model_hi)),
+      encoder_(spec, pde.domain(), map_) {
+  PIGX_CHECK_INPUT(spec.dim == pde.dim(), "model.dim = ", spec.dim, " does not match the input dimension ",
+                   pde.dim(), " of problem '", pde.name(), "'");
+  PIGX_CHECK_INPUT(spec.outputs == pde.outputs(), "model outputs ", spec.outputs, " do not match the ",
+                   pde.outputs(), " components of problem '", pde.name(), "'");
+  theta_d_ = View1("pigx::LossFunction::theta", layout_.total);
+  grad_d_ = View1("pigx::LossFunction::grad", layout_.total);
+  mlp_grad_.resize(layout_.mlp_desc.size);
+}
+
+PointBatch LossFunction::make_batch(const double* points, long long n, const std::vector<int>& orders) {
+  const int D = spec_.dim;
+  PointBatch b;
+  b.n = static_cast<int>(n);
+  b.x = View2("pigx::PointBatch::x", n, D);
+  b.xi = View2("pigx::PointBatch::xi", n, D);
+  b.order = IView1("pigx::PointBatch::order", n);
+  auto hx = Kokkos::create_mirror_view(b.x);
+  auto hxi = Kokkos::create_mirror_view(b.xi);
+  auto ho = Kokkos::create_mirror_view(b.order);
+  for (long long i = 0; i < n; ++i) {
+    for (int d = 0; d < D; ++d) {
+      hx(i, d) = points[i * D + d];
+      hxi(i, d) = map_.apply(d, points[i * D + d]);
+    }
+    ho(i) = orders[i];
+  }
+  Kokkos::deep_copy(b.x, hx);
+  Kokkos::deep_copy(b.xi, hxi);
+  Kokkos::deep_copy(b.order, ho);
+  return b;
+}
+
+void LossFunction::set_terms(std::vector<TermData> terms) {
+  terms_ = std::move(terms);
+  const int D = spec_.dim, O = spec_.outputs;
+  std::vector<double> pts, tgt;
+  std::vector<int> orders;
+  begin_.clear();
+  for (const auto& t : terms_) {
+    begin_.push_back(static_cast<int>(orders.size()));
+    const long long n = t.local_count(D);
+    PIGX_CHECK(t.kind == TermKind::Residual || static_cast<long long>(t.targets.size()) == n * O,
+               "term '", t.name, "' has ", t.targets.size(), " targets for ", n, " points");
+    pts.insert(pts.end(), t.points.begin(), t.points.end());
+    for (long long i = 0; i < n; ++i) {
+      orders.push_back(t.kind == TermKind::Residual ? pde_.order() : 0);
+      for (int o = 0; o < O; ++o) tgt.push_back(t.kind == TermKind::Value ? t.targets[i * O + o] : 0.0);
+    }
+  }
+  const long long n = static_cast<long long>(orders.size());
+  batch_ = make_batch(pts.data(), n, orders);
+  targets_ = View2("pigx::LossFunction::targets", n, O);
+  auto ht = Kokkos::create_mirror_view(targets_);
+  for (long long i = 0; i < n * O; ++i) ht.data()[i] = tgt[i];
+  Kokkos::deep_copy(targets_, ht);
+  const int nc = taylor_size(D, 2);
+  F_ = View3("pigx::LossFunction::F", n, spec_.channels, nc);
+  Fbar_ = View3("pigx::LossFunction::Fbar", n, spec_.channels, nc);
+}
+
+void LossFunction::upload_theta(const double* theta) {
+  Kokkos::deep_copy(theta_d_, HostUnmanaged1(theta, layout_.total));
+}
+
+double LossFunction::evaluate(const double* theta, double* grad, std::vector<double>& term_loss) {
+  upload_theta(theta);
+  encoder_.prepare(theta_d_, batch_);
+  encoder_.forward(batch_, F_);
+  std::fill(mlp_grad_.begin(), mlp_grad_.end(), 0.0);
+  term_loss.assign(terms_.size(), 0.0);
+  double total = 0;
+  for (std::size_t t = 0; t < terms_.size(); ++t) {
+    const TermData& term = terms_[t];
+    HeadArgs a;
+    a.mlp = layout_.mlp_desc;
+    a.theta = theta_d_;
+    a.mlp_offset = layout_.mlp;
+    a.batch = batch_;
+    a.F = F_;
+    a.Fbar = Fbar_;
+    a.targets = targets_;
+    a.begin = begin_[t];
+    a.end = begin_[t] + static_cast<int>(term.local_count(spec_.dim));
+    a.dim = spec_.dim;
+    a.outputs = spec_.outputs;
+    a.order = term.kind == TermKind::Residual ? pde_.order() : 0;
+    a.scale = term.global_count > 0 ? term.weight / term.global_count : 0.0;
+    a.gradient = grad != nullptr;
+    a.loss = &term_loss[t];
+    a.mlp_grad = mlp_grad_.data();
+    if (term.kind == TermKind::Residual)
+      pde_.residual_head(a);
+    else
+      run_head(ValueResidual{targets_, spec_.outputs}, a);
+    total += term_loss[t];
+  }
+  if (grad) {
+    encoder_.reverse(theta_d_, batch_, Fbar_, grad_d_);
+    auto hg = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), grad_d_);
+    std::copy(hg.data(), hg.data() + layout_.mlp, grad);
+    std::copy(mlp_grad_.begin(), mlp_grad_.end(), grad + layout_.mlp);
+  }
+  return total;
+}
+
+void LossFunction::evaluate_u(const double* theta, const double* points, long long n, int order,
+                              std::vector<double>& out) {
+  const int D = spec_.dim, O = spec_.outputs, K = spec_.channels, nc = taylor_size(D, order);
+  upload_theta(theta);
+  out.assign(n * O * nc, 0.0);
+  const long long chunk = 1 << 16;
+  const MlpDesc m = layout_.mlp_desc;
+  for (long long s = 0; s < n; s += chunk) {
+    const long long e = std::min(n, s + chunk);
+    PointBatch b = make_batch(points + s * D, e - s, std::vector<int>(e - s, order));
+    View3 F("pigx::LossFunction::F_eval", e - s, K, nc);
+    View2 U("pigx::LossFunction::U_eval", e - s, O * nc);
+    encoder_.prepare(theta_d_, b);
+    encoder_.forward(b, F);
+    const View1 th = theta_d_;
+    const std::size_t off = layout_.mlp;
+    Kokkos::parallel_for(
+        "pigx::LossFunction::evaluate_u", Range(0, b.n), KOKKOS_LAMBDA(int p) {
+          double Fp[kMaxChannels * kMaxComp], Up[kMaxOutputs * kMaxComp];
+          for (int c = 0; c < K; ++c)
+            for (int j = 0; j < nc; ++j) Fp[c * nc + j] = F(p, c, j);
+          MlpScratch scratch;
+          mlp_forward(m, th.data() + off, D, order, Fp, scratch, Up);
+          for (int j = 0; j < O * nc; ++j) U(p, j) = Up[j];
+        });
+    auto hU = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), U);
+    std::copy(hU.data(), hU.data() + (e - s) * O * nc, out.begin() + s * O * nc);
+  }
+}
+
+}  // namespace pigx

@@ -1,0 +1,115 @@
+#include "pigx/core/model_spec.hpp"
+
+#include <cmath>
+#include <random>
+
+#include "pigx/core/error.hpp"
+
+namespace pigx {
+
+Covariance parse_covariance(const std::string& key, const std::string& value) {
+  if (value == "diagonal") return Covariance::Diagonal;
+  if (value == "full") return Covariance::Full;
+  throw_input_error(key, value, "one of: diagonal, full");
+}
+
+Activation parse_activation(const std::string& key, const std::string& value) {
+  if (value == "tanh") return Activation::Tanh;
+  if (value == "sin") return Activation::Sin;
+  throw_input_error(key, value, "one of: tanh, sin");
+}
+
+void ModelSpec::validate() const {
+  if (dim < 1 || dim > kMaxDim) throw_input_error("model.dim", std::to_string(dim), "1..4");
+  if (channels < 1 || channels > kMaxChannels)
+    throw_input_error("model.channels", std::to_string(channels), "an integer in 1..16");
+  if (gaussians_per_channel < 1)
+    throw_input_error("model.gaussians", std::to_string(gaussians_per_channel), "a positive integer");
+  if (covariance == Covariance::Full && (dim < 2 || dim > 3))
+    throw_input_error("model.covariance", "full", cat("diagonal for input dimension ", dim,
+                                                      " (full covariance exists in 2D and 3D)"));
+  if (static_cast<int>(hidden.size()) + 1 > kMaxLayers)
+    throw_input_error("model.hidden", std::to_string(hidden.size()) + " layers", "at most 4 hidden layers");
+  for (int h : hidden)
+    if (h < 1 || h > kMaxWidth) throw_input_error("model.hidden", std::to_string(h), "widths in 1..64");
+  if (outputs < 1 || outputs > kMaxOutputs)
+    throw_input_error("model.outputs", std::to_string(outputs), "1..4");
+  if (!(sigma_min >= 0)) throw_input_error("model.sigma_min", std::to_string(sigma_min), "a value >= 0");
+  if (!(sigma0 > sigma_min))
+    throw_input_error("model.sigma0", std::to_string(sigma0), cat("a value > model.sigma_min = ", sigma_min));
+  if (!(weight_std >= 0)) throw_input_error("model.weight_std", std::to_string(weight_std), "a value >= 0");
+  if (!(model_hi > model_lo)) throw_input_error("model.box", cat(model_lo, ",", model_hi), "lo < hi");
+  if (!(truncation > 0 && truncation < 1))
+    throw_input_error("model.truncation", std::to_string(truncation), "a value in (0, 1)");
+}
+
+int ModelSpec::rotation_params() const {
+  if (covariance == Covariance::Diagonal) return 0;
+  return dim == 2 ? 1 : 4;
+}
+
+ParamLayout ParamLayout::from_spec(const ModelSpec& spec) {
+  spec.validate();
+  ParamLayout L;
+  L.dim = spec.dim;
+  L.gaussians = spec.num_gaussians();
+  L.per_channel = spec.gaussians_per_channel;
+  L.nrot = spec.rotation_params();
+  const std::size_t G = L.gaussians;
+  L.mu = 0;
+  L.log_width = L.mu + G * spec.dim;
+  L.rotation = L.log_width + G * spec.dim;
+  L.weight = L.rotation + G * L.nrot;
+  L.mlp = L.weight + G;
+  MlpDesc& m = L.mlp_desc;
+  m.layers = static_cast<int>(spec.hidden.size()) + 1;
+  m.width[0] = spec.channels;
+  for (std::size_t i = 0; i < spec.hidden.size(); ++i) m.width[i + 1] = spec.hidden[i];
+  m.width[m.layers] = spec.outputs;
+  m.activation = spec.activation == Activation::Tanh ? 0 : 1;
+  int off = 0;
+  for (int l = 0; l < m.layers; ++l) {
+    m.w_off[l] = off;
+    off += m.width[l + 1] * m.width[l];
+    m.b_off[l] = off;
+    off += m.width[l + 1];
+  }
+  m.size = off;
+  L.total = L.mlp + off;
+  return L;
+}
+
+std::vector<ParamGroup> ParamLayout::groups() const {
+  std::vector<ParamGroup> g = {{"mu", mu, log_width},
+                               {"log_width", log_width, rotation},
+                               {"rotation", rotation, weight},
+                               {"weight", weight, mlp},
+                               {"mlp", mlp, total}};
+  std::vector<ParamGroup> out;
+  for (auto& x : g)
+    if (x.end > x.begin) out.push_back(x);
+  return out;
+}
+
+void initialise_parameters(const ModelSpec& spec, const ParamLayout& L, const Box& box, std::uint64_t seed,
+                           std::vector<double>& theta) {
+  theta.assign(L.total, 0.0);
+  std::mt19937_64 rng(seed);
+  std::uniform_real_distribution<double> unit(0.0, 1.0);
+  std::normal_distribution<double> normal(0.0, 1.0);
+  const int D = spec.dim;
+  for (int g = 0; g < L.gaussians; ++g)
+    for (int d = 0; d < D; ++d) theta[L.mu + g * D + d] = box.lo[d] + box.extent(d) * unit(rng);
+  const double s0 = std::log(spec.sigma0 - spec.sigma_min);
+  for (int i = 0; i < L.gaussians * D; ++i) theta[L.log_width + i] = s0;
+  for (int g = 0; g < L.gaussians; ++g)
+    if (L.nrot == 4) theta[L.rotation + 4 * g] = 1.0;  // identity quaternion (1, 0, 0, 0)
+  for (int g = 0; g < L.gaussians; ++g) theta[L.weight + g] = spec.weight_std * normal(rng);
+  const MlpDesc& m = L.mlp_desc;
+  for (int l = 0; l < m.layers; ++l) {
+    const double a = std::sqrt(6.0 / (m.width[l] + m.width[l + 1]));
+    for (int i = 0; i < m.width[l + 1] * m.width[l]; ++i) theta[L.mlp + m.w_off[l] + i] = a * (2 * unit(rng) - 1);
+  }
+}
+
+}  // namespace pigx

@@ -1,0 +1,36 @@
+#include "pigx/core/pde.hpp"
+
+#include "pigx/core/error.hpp"
+
+namespace pigx {
+
+void Pde::exact(const double*, double*) const {
+  throw Error(ErrorKind::Runtime, "PDE '" + name() + "' has no exact solution");
+}
+
+std::unique_ptr<Pde> PdeRegistry::create(const std::string& name) const {
+  auto it = factories_.find(name);
+  if (it == factories_.end()) {
+    std::string known;
+    for (auto& n : names()) known += (known.empty() ? "" : ", ") + n;
+    throw_input_error("problem.type", name, "one of: " + known);
+  }
+  return it->second();
+}
+
+std::vector<std::string> PdeRegistry::names() const {
+  std::vector<std::string> out;
+  for (auto& kv : factories_) out.push_back(kv.first);
+  return out;
+}
+
+const PdeRegistry& builtin_pdes() {
+  static const PdeRegistry registry = [] {
+    PdeRegistry r;
+    register_all_pdes(r);
+    return r;
+  }();
+  return registry;
+}
+
+}  // namespace pigx

@@ -1,0 +1,233 @@
+// solution.h5 (points, axes, u, reference, error) and its XDMF 3 description, both replaced atomically.
+#include "pigx/io/solution_writer.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+#include <set>
+#include <sstream>
+#include <system_error>
+
+#include "pigx/core/error.hpp"
+#include "pigx/io/hdf5_handle.hpp"
+#include "pigx/io/summary_writer.hpp"
+
+namespace pigx::io {
+namespace {
+
+constexpr const char* kH5Name = "solution.h5";
+constexpr const char* kXdmfName = "solution.xdmf";
+
+/// Number of grid points: the product of the axis sizes. Not collective.
+std::size_t point_count(const GridField& field) {
+  std::size_t n = 1;
+  for (const auto& axis : field.axes) n *= axis.size();
+  return n;
+}
+
+/// True for a structured (rectilinear) XDMF grid, false for a point cloud. Not collective.
+bool is_rect_mesh(const GridField& field) {
+  return field.coordinates.size() == 2 || field.coordinates.size() == 3;
+}
+
+/// The coordinates joined by ",", e.g. "x,y,t". Not collective.
+std::string joined_coordinates(const GridField& field) {
+  std::string text;
+  for (std::size_t k = 0; k < field.coordinates.size(); ++k) text += (k ? "," : "") + field.coordinates[k];
+  return text;
+}
+
+/// Checks a coordinate name: non-empty, letters, digits and '_' only (safe as HDF5 path and XML). Not collective.
+bool valid_name(const std::string& name) {
+  return !name.empty() && std::all_of(name.begin(), name.end(), [](char c) {
+           return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+         });
+}
+
+/// Creates dataset `name` (float64 with shape dims) under loc and writes data; `context` names the file (and
+/// group) in messages. Not collective.
+void write_doubles(hid_t loc, const std::string& name, const std::vector<hsize_t>& dims, const double* data,
+                   const std::string& context) {
+  const std::string what = context + ", dataset '" + name + "'";
+  H5Handle space(H5Screate_simple(static_cast<int>(dims.size()), dims.data(), nullptr), H5Kind::Dataspace,
+                 "creating the dataspace of " + what);
+  H5Handle dset(H5Dcreate2(loc, name.c_str(), H5T_IEEE_F64LE, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
+                H5Kind::Dataset, "creating " + what);
+  h5check(H5Dwrite(dset, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, data), "writing " + what);
+  dset.close("closing " + what);
+}
+
+/// Attaches a scalar fixed-length string attribute to an object. Not collective.
+void write_string_attribute(hid_t obj, const std::string& name, const std::string& value,
+                            const std::string& what) {
+  H5Handle type(H5Tcopy(H5T_C_S1), H5Kind::Datatype, "creating a string type for " + what);
+  h5check(H5Tset_size(type, value.size() + 1), "sizing the string type for " + what);
+  h5check(H5Tset_strpad(type, H5T_STR_NULLTERM), "setting string padding for " + what);
+  H5Handle space(H5Screate(H5S_SCALAR), H5Kind::Dataspace, "creating a scalar dataspace for " + what);
+  H5Handle attr(H5Acreate2(obj, name.c_str(), type, space, H5P_DEFAULT, H5P_DEFAULT), H5Kind::Attribute,
+                "creating attribute '" + name + "' of " + what);
+  h5check(H5Awrite(attr, type, value.c_str()), "writing attribute '" + name + "' of " + what);
+  attr.close("closing attribute '" + name + "' of " + what);
+}
+
+/// Points as [n, 3] for the point-cloud XDMF geometry: first three coordinates, zero-padded. Not collective.
+std::vector<double> xyz_geometry(const GridField& field) {
+  const std::size_t n = point_count(field);
+  const std::size_t d = field.coordinates.size();
+  std::vector<double> xyz(3 * n, 0.0);
+  for (std::size_t i = 0; i < n; ++i)
+    for (std::size_t k = 0; k < std::min<std::size_t>(d, 3); ++k) xyz[3 * i + k] = field.points[d * i + k];
+  return xyz;
+}
+
+/// Writes every dataset of solution.h5 into the (already created, empty) file at path. Not collective.
+void write_hdf5(const std::string& path, const std::string& final_path, const GridField& field) {
+  const hsize_t n = point_count(field);
+  const hsize_t d = field.coordinates.size();
+  const std::string in_file = "'" + final_path + "'";
+  H5Handle file(H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT), H5Kind::File,
+                "creating '" + path + "' (for '" + final_path + "')");
+  {
+    write_doubles(file, "points", {n, d}, field.points.data(), in_file);
+    H5Handle points(H5Dopen2(file, "points", H5P_DEFAULT), H5Kind::Dataset,
+                    "opening " + in_file + ", dataset '/points'");
+    write_string_attribute(points, "coordinates", joined_coordinates(field),
+                           in_file + ", dataset '/points'");
+  }
+  write_doubles(file, "u", {n}, field.u.data(), in_file);
+  if (!field.reference.empty()) {
+    std::vector<double> error(field.u.size());
+    for (std::size_t i = 0; i < error.size(); ++i) error[i] = field.u[i] - field.reference[i];
+    write_doubles(file, "reference", {n}, field.reference.data(), in_file);
+    write_doubles(file, "error", {n}, error.data(), in_file);
+  }
+  {
+    H5Handle axes(H5Gcreate2(file, "axes", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Kind::Group,
+                  "creating " + in_file + ", group '/axes'");
+    for (std::size_t k = 0; k < d; ++k) {
+      write_doubles(axes, field.coordinates[k], {field.axes[k].size()}, field.axes[k].data(),
+                    in_file + ", group '/axes'");
+    }
+  }
+  if (!is_rect_mesh(field)) {
+    const std::vector<double> xyz = xyz_geometry(field);
+    write_doubles(file, "geometry", {n, 3}, xyz.data(), in_file);
+  }
+  file.close("closing '" + path + "' (for '" + final_path + "')");
+}
+
+/// One <DataItem> that points at a float64 dataset in the HDF5 file. Not collective.
+std::string data_item(const std::string& dims, const std::string& h5_name, const std::string& dataset,
+                      const std::string& indent) {
+  return indent + "<DataItem Dimensions=\"" + dims + "\" NumberType=\"Float\" Precision=\"8\" Format=\"HDF\">" +
+         h5_name + ":" + dataset + "</DataItem>\n";
+}
+
+}  // namespace
+
+void validate_grid_field(const GridField& field) {
+  const std::size_t d = field.coordinates.size();
+  PIGX_CHECK(d >= 1 && d <= 4, "solution field: expected 1 to 4 coordinates, got ", d);
+  std::set<std::string> seen;
+  for (const auto& name : field.coordinates) {
+    PIGX_CHECK(valid_name(name), "solution field: invalid coordinate name '", name,
+               "' (letters, digits and '_' only)");
+    PIGX_CHECK(seen.insert(name).second, "solution field: coordinate '", name, "' appears twice");
+  }
+  PIGX_CHECK(field.axes.size() == d, "solution field: ", field.axes.size(), " axes for ", d, " coordinates");
+  for (std::size_t k = 0; k < d; ++k) {
+    PIGX_CHECK(!field.axes[k].empty(), "solution field: axis '", field.coordinates[k], "' is empty");
+  }
+  const std::size_t n = point_count(field);
+  PIGX_CHECK(field.points.size() == n * d, "solution field: points has ", field.points.size(),
+             " values, expected ", n, " x ", d);
+  PIGX_CHECK(field.u.size() == n, "solution field: u has ", field.u.size(), " values, expected ", n);
+  PIGX_CHECK(field.reference.empty() || field.reference.size() == n, "solution field: reference has ",
+             field.reference.size(), " values, expected ", n, " or none");
+  // Every point must be the grid node with the same flat index (last coordinate fastest), or the XDMF
+  // structured grid would not line up with the stored values.
+  std::vector<double> scale(d, 1.0);
+  for (std::size_t k = 0; k < d; ++k)
+    for (double a : field.axes[k]) scale[k] = std::max(scale[k], std::abs(a));
+  for (std::size_t i = 0; i < n; ++i) {
+    std::size_t rest = i;
+    for (std::size_t k = d; k-- > 0;) {
+      const std::size_t j = rest % field.axes[k].size();
+      rest /= field.axes[k].size();
+      const double p = field.points[i * d + k];
+      PIGX_CHECK(std::abs(p - field.axes[k][j]) <= 1e-9 * scale[k], "solution field: point ", i, " has ",
+                 field.coordinates[k], " = ", p, " but the grid node (last coordinate fastest) has ",
+                 field.axes[k][j]);
+    }
+  }
+}
+
+std::string solution_xdmf(const GridField& field, const std::string& h5_name) {
+  const std::size_t d = field.coordinates.size();
+  const std::size_t n = point_count(field);
+  const bool rect = is_rect_mesh(field);
+  // Grid shape, slowest axis first: XDMF's Dimensions order. Values are stored flat, last coordinate fastest.
+  std::string shape;
+  for (std::size_t k = 0; k < d; ++k) shape += (k ? " " : "") + std::to_string(field.axes[k].size());
+  const std::string value_dims = rect ? shape : std::to_string(n);
+
+  std::ostringstream x;
+  x << "<?xml version=\"1.0\" ?>\n"
+    << "<Xdmf Version=\"3.0\" xmlns:xi=\"http://www.w3.org/2001/XInclude\">\n"
+    << "  <Domain>\n"
+    << "    <Grid Name=\"solution\" GridType=\"Uniform\">\n"
+    << "      <Information Name=\"coordinates\" Value=\"" << joined_coordinates(field) << "\"/>\n";
+  if (rect) {
+    // VXVY(VZ) lists X first, and X is the fastest-varying axis: the LAST coordinate.
+    x << "      <!-- X = " << field.coordinates[d - 1] << ", Y = " << field.coordinates[d - 2]
+      << (d == 3 ? ", Z = " + field.coordinates[0] : std::string()) << " -->\n"
+      << "      <Topology TopologyType=\"" << d << "DRectMesh\" Dimensions=\"" << shape << "\"/>\n"
+      << "      <Geometry GeometryType=\"" << (d == 3 ? "VXVYVZ" : "VXVY") << "\">\n";
+    for (std::size_t k = d; k-- > 0;) {
+      x << data_item(std::to_string(field.axes[k].size()), h5_name, "/axes/" + field.coordinates[k],
+                     "        ");
+    }
+  } else {
+    x << "      <!-- points as X, Y, Z = the first three coordinates, zero-padded -->\n"
+      << "      <Topology TopologyType=\"Polyvertex\" NumberOfElements=\"" << n
+      << "\" NodesPerElement=\"1\"/>\n"
+      << "      <Geometry GeometryType=\"XYZ\">\n"
+      << data_item(std::to_string(n) + " 3", h5_name, "/geometry", "        ");
+  }
+  x << "      </Geometry>\n";
+  std::vector<std::string> names = {"u"};
+  if (!field.reference.empty()) names.insert(names.end(), {"reference", "error"});
+  for (const auto& name : names) {
+    x << "      <Attribute Name=\"" << name << "\" AttributeType=\"Scalar\" Center=\"Node\">\n"
+      << data_item(value_dims, h5_name, "/" + name, "        ") << "      </Attribute>\n";
+  }
+  x << "    </Grid>\n"
+    << "  </Domain>\n"
+    << "</Xdmf>\n";
+  return x.str();
+}
+
+void write_solution(const std::string& dir, const GridField& field) {
+  const std::string h5_path = (std::filesystem::path(dir) / kH5Name).string();
+  const std::string xdmf_path = (std::filesystem::path(dir) / kXdmfName).string();
+  try {
+    validate_grid_field(field);
+  } catch (const Error& e) {
+    throw Error(e.kind(), "cannot write '" + h5_path + "': " + e.what());
+  }
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  PIGX_CHECK(!ec, "cannot create output directory '", dir, "': ", ec.message());
+
+  H5ErrorSilencer quiet;
+  PendingFile h5(h5_path);
+  write_hdf5(h5.temp_path(), h5_path, field);
+  h5.sync();
+  PendingFile xdmf(xdmf_path);
+  xdmf.write(solution_xdmf(field, kH5Name));
+  xdmf.sync();
+  h5.commit();  // the data first, so a visible .xdmf never points at a missing .h5
+  xdmf.commit();
+}
+
+}  // namespace pigx::io

@@ -1,0 +1,180 @@
+// Every derivative of the core against fourth-order central finite differences: u's gradient and
+// Hessian with respect to the inputs, and the loss gradient with respect to every parameter group,
+// for both covariance kinds, both activations, input dimensions 1-4 and every built-in PDE.
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "pigx/core/loss_function.hpp"
+#include "pigx/core/sampler.hpp"
+#include "pigx/core/taylor.hpp"
+#include "test_support.hpp"
+
+namespace pigx {
+namespace {
+
+// A PDE with a given dimension used only to test input derivatives of the model.
+struct DummyEq {
+  static constexpr int dim = 1, outputs = 1, order = 2, equations = 1;
+  template <class S>
+  KOKKOS_INLINE_FUNCTION S residual(int, const double*, const Taylor<S>& u) const {
+    return u.u();
+  }
+};
+class BoxOnly : public PdeAdaptor<DummyEq> {
+ public:
+  BoxOnly(int dim, bool periodic) : d_(dim), periodic_(periodic) {}
+  std::string name() const override { return "box"; }
+  int dim() const override { return d_; }
+  std::vector<std::string> coordinates() const override { return {"a", "b", "c", "d"}; }
+  Box domain() const override {
+    Box b{d_, {-1, 0, 0.5, -2}, {1, 3, 1, 2}, {periodic_, false, false, false}};
+    return b;
+  }
+  TestGridSpec test_grid() const override { return {}; }
+
+ private:
+  int d_;
+  bool periodic_;
+};
+
+ModelSpec small_spec(int dim, Covariance cov, Activation act, int outputs = 1) {
+  ModelSpec s;
+  s.dim = dim;
+  s.channels = 3;
+  s.gaussians_per_channel = 5;
+  s.covariance = cov;
+  s.activation = act;
+  s.hidden = {6, 5};
+  s.outputs = outputs;
+  s.truncation = 1e-30;  // no Gaussian crosses its cut-off inside a finite-difference stencil
+  return s;
+}
+
+struct InputCase {
+  int dim;
+  Covariance cov;
+  Activation act;
+  bool periodic;
+};
+
+class InputDerivatives : public ::testing::TestWithParam<InputCase> {};
+
+TEST_P(InputDerivatives, GradientAndHessianMatchFiniteDifferences) {
+  const InputCase c = GetParam();
+  BoxOnly pde(c.dim, c.periodic);
+  const ModelSpec spec = small_spec(c.dim, c.cov, c.act);
+  LossFunction model(pde, spec);
+  const auto theta = test::random_theta(spec, model.model_box(), 3);
+  const int D = c.dim, nc = taylor_size(D, 2), npts = 6;
+  auto x = test::random_points(pde.domain(), npts, 11);
+  std::vector<double> U;
+  model.evaluate_u(theta.data(), x.data(), npts, 2, U);
+  for (int p = 0; p < npts; ++p) {
+    for (int a = 0; a < D; ++a) {
+      const double h = 1e-3 * pde.domain().extent(a);
+      auto comp = [&](int k) {
+        return [&, k](double t) {
+          std::vector<double> y(x.begin() + p * D, x.begin() + (p + 1) * D), out;
+          y[a] = t;
+          model.evaluate_u(theta.data(), y.data(), 1, 1, out);
+          return out[k];
+        };
+      };
+      const double scale = std::abs(U[p * nc]) + 1.0;
+      const double g = test::fd4(comp(0), x[p * D + a], h);
+      EXPECT_NEAR(U[p * nc + grad_index(a)], g, 1e-6 * std::max(scale, std::abs(g)))
+          << "d/dx" << a << " at point " << p;
+      for (int b = 0; b < D; ++b) {
+        const double hb = test::fd4(comp(grad_index(b)), x[p * D + a], h);
+        EXPECT_NEAR(U[p * nc + hess_index(D, a, b)], hb, 1e-6 * std::max(scale, std::abs(hb)))
+            << "d2/dx" << a << "dx" << b << " at point " << p;
+      }
+    }
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    AllKinds, InputDerivatives,
+    ::testing::Values(InputCase{1, Covariance::Diagonal, Activation::Tanh, false},
+                      InputCase{1, Covariance::Diagonal, Activation::Sin, true},
+                      InputCase{2, Covariance::Diagonal, Activation::Tanh, false},
+                      InputCase{2, Covariance::Full, Activation::Tanh, false},
+                      InputCase{2, Covariance::Full, Activation::Sin, true},
+                      InputCase{3, Covariance::Diagonal, Activation::Sin, false},
+                      InputCase{3, Covariance::Full, Activation::Tanh, false},
+                      InputCase{3, Covariance::Full, Activation::Sin, true},
+                      InputCase{4, Covariance::Diagonal, Activation::Tanh, false}));
+
+// Loss terms on random points: the PDE residual, a boundary-like value term and an initial-like one.
+std::vector<TermData> random_terms(const Pde& pde, int n, unsigned seed) {
+  const Box box = pde.domain();
+  std::vector<TermData> terms(2);
+  terms[0].name = "residual";
+  terms[0].kind = TermKind::Residual;
+  terms[0].weight = 0.7;
+  terms[0].points = test::random_points(box, n, seed);
+  terms[0].global_count = n;
+  terms[1].name = "values";
+  terms[1].kind = TermKind::Value;
+  terms[1].weight = 1.3;
+  terms[1].points = test::random_points(box, n, seed + 1);
+  terms[1].global_count = n;
+  for (int i = 0; i < n * pde.outputs(); ++i) terms[1].targets.push_back(0.1 * i - 0.5);
+  return terms;
+}
+
+struct ParamCase {
+  std::string pde;
+  Covariance cov;
+  Activation act;
+};
+
+class ParameterGradient : public ::testing::TestWithParam<ParamCase> {};
+
+TEST_P(ParameterGradient, EveryGroupMatchesFiniteDifferences) {
+  const ParamCase c = GetParam();
+  auto pde = builtin_pdes().create(c.pde);
+  ModelSpec spec = small_spec(pde->dim(), c.cov, c.act, pde->outputs());
+  LossFunction loss(*pde, spec);
+  loss.set_terms(random_terms(*pde, 8, 5));
+  auto theta = test::random_theta(spec, loss.model_box(), 7);
+  std::vector<double> grad(theta.size()), terms;
+  const double L0 = loss.evaluate(theta.data(), grad.data(), terms);
+  ASSERT_TRUE(std::isfinite(L0));
+  for (const ParamGroup& g : loss.layout().groups()) {
+    std::vector<double> fd, exact;
+    for (std::size_t i = g.begin; i < g.end; ++i) {
+      auto f = [&](double t) {
+        auto th = theta;
+        th[i] = t;
+        std::vector<double> tl;
+        return loss.evaluate(th.data(), nullptr, tl);
+      };
+      fd.push_back(test::fd4(f, theta[i], 1e-4 * (1 + std::abs(theta[i]))));
+      exact.push_back(grad[i]);
+    }
+    EXPECT_LE(test::max_rel_diff(exact, fd), 1e-6) << "parameter group " << g.name;
+  }
+}
+
+std::vector<ParamCase> all_param_cases() {
+  std::vector<ParamCase> cases;
+  for (const auto& name : builtin_pdes().names()) {
+    auto pde = builtin_pdes().create(name);
+    for (Activation act : {Activation::Tanh, Activation::Sin}) {
+      cases.push_back({name, Covariance::Diagonal, act});
+      if (pde->dim() == 2 || pde->dim() == 3) cases.push_back({name, Covariance::Full, act});
+    }
+  }
+  return cases;
+}
+
+INSTANTIATE_TEST_SUITE_P(AllPdes, ParameterGradient, ::testing::ValuesIn(all_param_cases()),
+                         [](const ::testing::TestParamInfo<ParamCase>& i) {
+                           return i.param.pde + (i.param.cov == Covariance::Full ? "_full" : "_diag") +
+                                  (i.param.act == Activation::Tanh ? "_tanh" : "_sin");
+                         });
+
+}  // namespace
+}  // namespace pigx
