@@ -159,7 +159,7 @@ TEST(SolutionWriter, Writes3DFieldReadableWithHdf5) {
   EXPECT_EQ(read_doubles(file, "axes/y", &dims), field.axes[1]);
   EXPECT_EQ(read_doubles(file, "axes/t", &dims), field.axes[2]);
   EXPECT_EQ(dims, (std::vector<hsize_t>{2}));
-  EXPECT_EQ(H5Lexists(file, "geometry", H5P_DEFAULT), 0);
+  EXPECT_EQ(H5Lexists(file, "xdmf", H5P_DEFAULT), 0);
 }
 
 TEST(SolutionWriter, XdmfDescribesRectMeshWithFastestAxisAsX) {
@@ -176,8 +176,9 @@ TEST(SolutionWriter, XdmfDescribesRectMeshWithFastestAxisAsX) {
   // X (listed first) is the fastest coordinate t, Z the slowest x.
   EXPECT_LT(xdmf.find("/axes/t<"), xdmf.find("/axes/y<"));
   EXPECT_LT(xdmf.find("/axes/y<"), xdmf.find("/axes/x<"));
-  EXPECT_NE(xdmf.find("Dimensions=\"3 4 2\" NumberType=\"Float\" Precision=\"8\" Format=\"HDF\">solution.h5:/u<"),
-            std::string::npos);
+  EXPECT_NE(
+      xdmf.find("Dimensions=\"3 4 2\" NumberType=\"Float\" Precision=\"8\" Format=\"HDF\">solution.h5:/u<"),
+      std::string::npos);
 }
 
 TEST(SolutionWriter, TwoDimensionalWithoutReference) {
@@ -199,20 +200,21 @@ TEST(SolutionWriter, TwoDimensionalWithoutReference) {
 TEST(SolutionWriter, OneAndFourDimensionalFieldsArePointClouds) {
   for (const auto& names : {std::vector<std::string>{"x"}, std::vector<std::string>{"x", "y", "z", "t"}}) {
     TempDir dir;
-    const std::vector<std::size_t> sizes = names.size() == 1 ? std::vector<std::size_t>{7}
-                                                              : std::vector<std::size_t>{2, 3, 2, 2};
+    const std::vector<std::size_t> sizes =
+        names.size() == 1 ? std::vector<std::size_t>{7} : std::vector<std::size_t>{2, 3, 2, 2};
     const auto field = make_field(names, sizes, true);
     pigx::io::write_solution(dir.path().string(), field);
     const std::size_t n = field.u.size();
     const std::string xdmf = read_text(dir.path() / "solution.xdmf");
     EXPECT_NE(xdmf.find("TopologyType=\"Polyvertex\" NumberOfElements=\"" + std::to_string(n) + "\""),
               std::string::npos);
-    EXPECT_NE(xdmf.find("solution.h5:/geometry<"), std::string::npos);
+    EXPECT_NE(xdmf.find("solution.h5:/xdmf/geometry<"), std::string::npos);
+    EXPECT_NE(xdmf.find("solution.h5:/xdmf/vertices<"), std::string::npos);
     pigx::io::H5ErrorSilencer quiet;
     const std::string path = (dir.path() / "solution.h5").string();
     H5Handle file(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Kind::File, "open " + path);
     std::vector<hsize_t> dims;
-    const auto xyz = read_doubles(file, "geometry", &dims);
+    const auto xyz = read_doubles(file, "xdmf/geometry", &dims);
     EXPECT_EQ(dims, (std::vector<hsize_t>{n, 3}));
     const std::size_t d = names.size();
     for (std::size_t i = 0; i < n; ++i) {
@@ -266,7 +268,9 @@ TEST(SolutionWriter, UnwritableTargetThrowsAndLeavesNothingBehind) {
   // solution.h5 is a non-empty directory, so the final rename fails after both temporaries were written.
   fs::create_directories(dir.path() / "solution.h5" / "keep");
   const std::string message = error_message(
-      [&] { pigx::io::write_solution(dir.path().string(), make_field({"x", "y"}, {2, 2}, false)); },
+      [&] {
+        pigx::io::write_solution(dir.path().string(), make_field({"x", "y"}, {2, 2}, false));
+      },
       pigx::ErrorKind::Runtime);
   EXPECT_NE(message.find("solution.h5"), std::string::npos) << message;
   EXPECT_EQ(dir.entries(), (std::set<std::string>{"solution.h5"}));
@@ -326,7 +330,8 @@ TEST(JsonObject, DoublesUse17DigitsAndNonFiniteIsNull) {
       .set("nan", std::nan(""));
   EXPECT_EQ(o.str(),
             "{\n  \"tenth\": 0.10000000000000001,\n  \"big\": 1.0000000000000001e+300,\n"
-            "  \"tiny\": -2.5e-300,\n  \"hundred\": 100,\n  \"inf\": null,\n  \"ninf\": null,\n  \"nan\": null\n}\n");
+            "  \"tiny\": -2.5e-300,\n  \"hundred\": 100,\n  \"inf\": null,\n  \"ninf\": null,\n  \"nan\": "
+            "null\n}\n");
   // Round trip: 17 significant digits recover the exact double.
   const double x = 1.0 / 3.0;
   EXPECT_EQ(std::stod(pigx::io::json_number(x)), x);
@@ -393,8 +398,11 @@ TEST(ReferenceReader, ReadsNonlinearDiffusion) {
 
 TEST(ReferenceReader, MissingFileThrowsInputErrorNamingIt) {
   const std::string path = "/nonexistent/pigx_no_such_reference.h5";
-  const std::string message =
-      error_message([&] { pigx::io::read_reference(path, {"t", "x"}); }, pigx::ErrorKind::Input);
+  const std::string message = error_message(
+      [&] {
+        pigx::io::read_reference(path, {"t", "x"});
+      },
+      pigx::ErrorKind::Input);
   EXPECT_NE(message.find(path), std::string::npos) << message;
 }
 
@@ -402,16 +410,22 @@ TEST(ReferenceReader, NonHdf5FileThrowsInputError) {
   TempDir dir;
   const fs::path path = dir.path() / "not_hdf5.h5";
   std::ofstream(path) << "plain text\n";
-  const std::string message =
-      error_message([&] { pigx::io::read_reference(path.string(), {"t", "x"}); }, pigx::ErrorKind::Input);
+  const std::string message = error_message(
+      [&] {
+        pigx::io::read_reference(path.string(), {"t", "x"});
+      },
+      pigx::ErrorKind::Input);
   EXPECT_NE(message.find(path.string()), std::string::npos) << message;
   EXPECT_NE(message.find("not an HDF5 file"), std::string::npos) << message;
 }
 
 TEST(ReferenceReader, MissingDatasetThrowsInputErrorNamingFileAndDataset) {
   const std::string path = (shared_data_dir() / "allen_cahn_1d_reference.h5").string();
-  std::string message =
-      error_message([&] { pigx::io::read_reference(path, {"t", "x"}, "v"); }, pigx::ErrorKind::Input);
+  std::string message = error_message(
+      [&] {
+        pigx::io::read_reference(path, {"t", "x"}, "v");
+      },
+      pigx::ErrorKind::Input);
   EXPECT_NE(message.find(path), std::string::npos) << message;
   EXPECT_NE(message.find("'/v'"), std::string::npos) << message;
   message = error_message([&] { pigx::io::read_reference(path, {"t", "y"}); }, pigx::ErrorKind::Input);
@@ -422,8 +436,11 @@ TEST(ReferenceReader, MissingDatasetThrowsInputErrorNamingFileAndDataset) {
 TEST(ReferenceReader, ShapeMismatchThrowsInputError) {
   const std::string path = (shared_data_dir() / "allen_cahn_1d_reference.h5").string();
   // Axes in the wrong order: /x has 512 values but dimension 0 of /u has 201.
-  std::string message =
-      error_message([&] { pigx::io::read_reference(path, {"x", "t"}); }, pigx::ErrorKind::Input);
+  std::string message = error_message(
+      [&] {
+        pigx::io::read_reference(path, {"x", "t"});
+      },
+      pigx::ErrorKind::Input);
   EXPECT_NE(message.find(path), std::string::npos) << message;
   EXPECT_NE(message.find("'/x'"), std::string::npos) << message;
   // Wrong number of axes for a rank-2 dataset.
@@ -431,10 +448,27 @@ TEST(ReferenceReader, ShapeMismatchThrowsInputError) {
   EXPECT_NE(message.find("'/u'"), std::string::npos) << message;
 }
 
+TEST(Hdf5Handle, NoIdentifiersStayOpenAfterWritesReadsAndFailures) {
+  TempDir dir;
+  pigx::io::write_solution(dir.path().string(), make_field({"x", "y", "t"}, {3, 4, 2}, true));
+  pigx::io::write_solution(dir.path().string(), make_field({"x"}, {5}, false));
+  const std::string path = (shared_data_dir() / "allen_cahn_1d_reference.h5").string();
+  pigx::io::read_reference(path, {"t", "x"});
+  EXPECT_THROW(pigx::io::read_reference(path, {"x", "t"}), pigx::Error);
+  EXPECT_THROW(pigx::io::read_reference(path, {"t", "x"}, "v"), pigx::Error);
+  fs::create_directories(dir.path() / "blocked" / "solution.h5" / "keep");
+  EXPECT_THROW(
+      pigx::io::write_solution((dir.path() / "blocked").string(), make_field({"x", "y"}, {2, 2}, true)),
+      pigx::Error);
+  EXPECT_EQ(H5Fget_obj_count(static_cast<hid_t>(H5F_OBJ_ALL), H5F_OBJ_ALL), 0);
+}
+
 TEST(Hdf5Handle, FailedCallsThrowNamingTheCall) {
   pigx::io::H5ErrorSilencer quiet;
   const std::string message = error_message(
-      [] { H5Handle h(H5Fopen("/nonexistent/x.h5", H5F_ACC_RDONLY, H5P_DEFAULT), H5Kind::File, "H5Fopen x"); },
+      [] {
+        H5Handle h(H5Fopen("/nonexistent/x.h5", H5F_ACC_RDONLY, H5P_DEFAULT), H5Kind::File, "H5Fopen x");
+      },
       pigx::ErrorKind::Runtime);
   EXPECT_EQ(message.rfind("H5Fopen x failed", 0), 0u) << message;
   EXPECT_NE(error_message([] { pigx::io::h5check(-1, "some call", pigx::ErrorKind::Input); },

@@ -79,7 +79,9 @@ void H5Handle::close(const std::string& what) {
   h5check(close_id(id, kind_), what);
 }
 
-hid_t H5Handle::release() { return std::exchange(id_, H5I_INVALID_HID); }
+hid_t H5Handle::release() {
+  return std::exchange(id_, H5I_INVALID_HID);
+}
 
 void h5check(herr_t status, const std::string& what, ErrorKind kind) {
   if (status < 0) throw Error(kind, failure_message(what));

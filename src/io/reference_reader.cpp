@@ -28,7 +28,8 @@ std::string shape_text(const std::vector<hsize_t>& dims) {
   return text + "]";
 }
 
-/// Opens path read-only after checking that it exists and is HDF5; input errors name the file. Not collective.
+/// Opens path read-only after checking that it exists and is HDF5; input errors name the file. Not
+/// collective.
 H5Handle open_reference_file(const std::string& path) {
   std::error_code ec;
   PIGX_CHECK_INPUT(std::filesystem::is_regular_file(path, ec), "reference file '", path,
@@ -79,8 +80,8 @@ ReferenceGrid read_reference(const std::string& path, const std::vector<std::str
   for (std::size_t i = 0; i < axis_names.size(); ++i) {
     Array axis = read_array(file, path, axis_names[i]);
     PIGX_CHECK_INPUT(axis.dims.size() == 1 && axis.dims[0] == values.dims[i], where(path, axis_names[i]),
-                     " has shape ", shape_text(axis.dims), " but dimension ", i, " of '/", value_name,
-                     "' ", shape_text(values.dims), " needs [", values.dims[i], "]");
+                     " has shape ", shape_text(axis.dims), " but dimension ", i, " of '/", value_name, "' ",
+                     shape_text(values.dims), " needs [", values.dims[i], "]");
     grid.axes.push_back(std::move(axis.data));
   }
   file.close("closing reference file '" + path + "'");

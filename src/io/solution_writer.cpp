@@ -37,24 +37,31 @@ std::string joined_coordinates(const GridField& field) {
   return text;
 }
 
-/// Checks a coordinate name: non-empty, letters, digits and '_' only (safe as HDF5 path and XML). Not collective.
+/// Checks a coordinate name: non-empty, letters, digits and '_' only (safe as HDF5 path and XML). Not
+/// collective.
 bool valid_name(const std::string& name) {
   return !name.empty() && std::all_of(name.begin(), name.end(), [](char c) {
-           return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
-         });
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+  });
 }
 
-/// Creates dataset `name` (float64 with shape dims) under loc and writes data; `context` names the file (and
-/// group) in messages. Not collective.
-void write_doubles(hid_t loc, const std::string& name, const std::vector<hsize_t>& dims, const double* data,
-                   const std::string& context) {
+/// Creates dataset `name` (file_type, shape dims) under loc and writes data given in mem_type; `context`
+/// names the file (and group) in messages. Not collective.
+void write_array(hid_t loc, const std::string& name, const std::vector<hsize_t>& dims, hid_t file_type,
+                 hid_t mem_type, const void* data, const std::string& context) {
   const std::string what = context + ", dataset '" + name + "'";
   H5Handle space(H5Screate_simple(static_cast<int>(dims.size()), dims.data(), nullptr), H5Kind::Dataspace,
                  "creating the dataspace of " + what);
-  H5Handle dset(H5Dcreate2(loc, name.c_str(), H5T_IEEE_F64LE, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
+  H5Handle dset(H5Dcreate2(loc, name.c_str(), file_type, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
                 H5Kind::Dataset, "creating " + what);
-  h5check(H5Dwrite(dset, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, data), "writing " + what);
+  h5check(H5Dwrite(dset, mem_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data), "writing " + what);
   dset.close("closing " + what);
+}
+
+/// Creates a float64 dataset `name` with shape dims under loc and writes data. Not collective.
+void write_doubles(hid_t loc, const std::string& name, const std::vector<hsize_t>& dims, const double* data,
+                   const std::string& context) {
+  write_array(loc, name, dims, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, data, context);
 }
 
 /// Attaches a scalar fixed-length string attribute to an object. Not collective.
@@ -91,8 +98,7 @@ void write_hdf5(const std::string& path, const std::string& final_path, const Gr
     write_doubles(file, "points", {n, d}, field.points.data(), in_file);
     H5Handle points(H5Dopen2(file, "points", H5P_DEFAULT), H5Kind::Dataset,
                     "opening " + in_file + ", dataset '/points'");
-    write_string_attribute(points, "coordinates", joined_coordinates(field),
-                           in_file + ", dataset '/points'");
+    write_string_attribute(points, "coordinates", joined_coordinates(field), in_file + ", dataset '/points'");
   }
   write_doubles(file, "u", {n}, field.u.data(), in_file);
   if (!field.reference.empty()) {
@@ -110,8 +116,15 @@ void write_hdf5(const std::string& path, const std::string& final_path, const Gr
     }
   }
   if (!is_rect_mesh(field)) {
+    // Point cloud for XDMF: XYZ coordinates and one vertex cell per point (ParaView shows only cells).
+    H5Handle xdmf(H5Gcreate2(file, "xdmf", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Kind::Group,
+                  "creating " + in_file + ", group '/xdmf'");
     const std::vector<double> xyz = xyz_geometry(field);
-    write_doubles(file, "geometry", {n, 3}, xyz.data(), in_file);
+    write_doubles(xdmf, "geometry", {n, 3}, xyz.data(), in_file + ", group '/xdmf'");
+    std::vector<long long> vertices(n);
+    for (std::size_t i = 0; i < vertices.size(); ++i) vertices[i] = static_cast<long long>(i);
+    write_array(xdmf, "vertices", {n}, H5T_STD_I64LE, H5T_NATIVE_LLONG, vertices.data(),
+                in_file + ", group '/xdmf'");
   }
   file.close("closing '" + path + "' (for '" + final_path + "')");
 }
@@ -119,8 +132,9 @@ void write_hdf5(const std::string& path, const std::string& final_path, const Gr
 /// One <DataItem> that points at a float64 dataset in the HDF5 file. Not collective.
 std::string data_item(const std::string& dims, const std::string& h5_name, const std::string& dataset,
                       const std::string& indent) {
-  return indent + "<DataItem Dimensions=\"" + dims + "\" NumberType=\"Float\" Precision=\"8\" Format=\"HDF\">" +
-         h5_name + ":" + dataset + "</DataItem>\n";
+  return indent + "<DataItem Dimensions=\"" + dims +
+         "\" NumberType=\"Float\" Precision=\"8\" Format=\"HDF\">" + h5_name + ":" + dataset +
+         "</DataItem>\n";
 }
 
 }  // namespace
@@ -190,9 +204,12 @@ std::string solution_xdmf(const GridField& field, const std::string& h5_name) {
   } else {
     x << "      <!-- points as X, Y, Z = the first three coordinates, zero-padded -->\n"
       << "      <Topology TopologyType=\"Polyvertex\" NumberOfElements=\"" << n
-      << "\" NodesPerElement=\"1\"/>\n"
+      << "\" NodesPerElement=\"1\">\n"
+      << "        <DataItem Dimensions=\"" << n << "\" NumberType=\"Int\" Precision=\"8\" Format=\"HDF\">"
+      << h5_name << ":/xdmf/vertices</DataItem>\n"
+      << "      </Topology>\n"
       << "      <Geometry GeometryType=\"XYZ\">\n"
-      << data_item(std::to_string(n) + " 3", h5_name, "/geometry", "        ");
+      << data_item(std::to_string(n) + " 3", h5_name, "/xdmf/geometry", "        ");
   }
   x << "      </Geometry>\n";
   std::vector<std::string> names = {"u"};

@@ -42,24 +42,32 @@ std::string temporary_name(const std::string& path) {
 }
 
 /// Appends two spaces per nesting level. Not collective.
-void indent(std::string& out, int depth) { out.append(static_cast<std::size_t>(2 * depth), ' '); }
+void indent(std::string& out, int depth) {
+  out.append(static_cast<std::size_t>(2 * depth), ' ');
+}
 
 }  // namespace
 
 // ---- JsonObject -----------------------------------------------------------------------------------------
 
-JsonObject& JsonObject::set(const std::string& key, const std::string& value) { return put(key, value); }
+JsonObject& JsonObject::set(const std::string& key, const std::string& value) {
+  return put(key, value);
+}
 JsonObject& JsonObject::set(const std::string& key, const char* value) {
   return put(key, std::string(value == nullptr ? "" : value));
 }
-JsonObject& JsonObject::set(const std::string& key, double value) { return put(key, value); }
+JsonObject& JsonObject::set(const std::string& key, double value) {
+  return put(key, value);
+}
 JsonObject& JsonObject::set(const std::string& key, long long value) {
   return put(key, Integer{std::to_string(value)});
 }
 JsonObject& JsonObject::set(const std::string& key, unsigned long long value) {
   return put(key, Integer{std::to_string(value)});
 }
-JsonObject& JsonObject::set(const std::string& key, bool value) { return put(key, value); }
+JsonObject& JsonObject::set(const std::string& key, bool value) {
+  return put(key, value);
+}
 JsonObject& JsonObject::set(const std::string& key, const std::vector<double>& values) {
   return put(key, values);
 }
@@ -202,8 +210,9 @@ void PendingFile::write(const std::string& text) {
   while (left > 0) {
     const ssize_t n = ::write(fd_, data, left);
     if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) throw Error(ErrorKind::Runtime, os_failure("cannot write", temp_path_) + " (for '" +
-                                                    final_path_ + "')");
+    if (n <= 0)
+      throw Error(ErrorKind::Runtime,
+                  os_failure("cannot write", temp_path_) + " (for '" + final_path_ + "')");
     data += n;
     left -= static_cast<std::size_t>(n);
   }
@@ -221,8 +230,7 @@ void PendingFile::commit() {
     throw Error(ErrorKind::Runtime, os_failure("cannot close", temp_path_) + " (for '" + final_path_ + "')");
   }
   if (std::rename(temp_path_.c_str(), final_path_.c_str()) != 0) {
-    throw Error(ErrorKind::Runtime,
-                os_failure("cannot rename '" + temp_path_ + "' to", final_path_));
+    throw Error(ErrorKind::Runtime, os_failure("cannot rename '" + temp_path_ + "' to", final_path_));
   }
   committed_ = true;
   // Make the rename itself durable; a directory that cannot be synced (some file systems) is not an error.

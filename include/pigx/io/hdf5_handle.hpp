@@ -1,4 +1,5 @@
-// Move-only RAII ownership of HDF5 identifiers, plus the error checks that turn HDF5 failures into pigx::Error.
+// Move-only RAII ownership of HDF5 identifiers, plus the error checks that turn HDF5 failures into
+// pigx::Error.
 #pragma once
 
 #include <hdf5.h>

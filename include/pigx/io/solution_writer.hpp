@@ -10,14 +10,14 @@ namespace pigx::io {
 struct GridField {
   std::vector<std::string> coordinates;   ///< column names of points, e.g. {"x","y"} or {"x","y","t"}
   std::vector<std::vector<double>> axes;  ///< the grid's axis values, one vector per coordinate, same order
-  std::vector<double> points;             ///< n x d row-major, n = product of axis sizes; LAST coordinate fastest
-  std::vector<double> u;                  ///< n values of the computed solution
-  std::vector<double> reference;          ///< n values of the exact/reference solution (may be empty)
+  std::vector<double> points;     ///< n x d row-major, n = product of axis sizes; LAST coordinate fastest
+  std::vector<double> u;          ///< n values of the computed solution
+  std::vector<double> reference;  ///< n values of the exact/reference solution (may be empty)
 };
 
-/// Writes <dir>/solution.h5 and <dir>/solution.xdmf atomically (write to a temporary name in dir, then rename);
-/// creates dir if needed and throws pigx::Error (Runtime) on an inconsistent field or an I/O failure, leaving no
-/// partial output. Not collective: call on one rank.
+/// Writes <dir>/solution.h5 and <dir>/solution.xdmf atomically (write to a temporary name in dir, then
+/// rename); creates dir if needed and throws pigx::Error (Runtime) on an inconsistent field or an I/O
+/// failure, leaving no partial output. Not collective: call on one rank.
 void write_solution(const std::string& dir, const GridField& field);
 
 /// Checks that field is self-consistent (names, sizes, points on the axes grid with the last coordinate

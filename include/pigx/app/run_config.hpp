@@ -1,0 +1,47 @@
+// The configuration of a pigx-solve run: every key, its help text, default and validation, read from
+// an INI file and the command line (the command line wins) with Boost.Program_options.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "pigx/core/collocation.hpp"
+#include "pigx/core/model_spec.hpp"
+#include "pigx/core/pde.hpp"
+#include "pigx/solve/train_spec.hpp"
+
+namespace pigx {
+
+/// Everything one run needs, validated.
+struct RunConfig {
+  std::string config_file;
+  std::string problem;
+  std::string data_dir;
+  std::unique_ptr<Pde> pde;   ///< created from problem.type with its problem.* parameters applied
+  ModelSpec model;
+  SamplingSpec sampling;
+  TrainSpec train;
+  std::string petsc_options;  ///< train.petsc_options, inserted into PETSc's options database
+  std::string output_dir;
+  bool write_solution = true;
+  std::map<std::string, std::string> effective;  ///< every key with its effective value (for summaries)
+};
+
+/// Result of reading the command line: a config, or a request for help.
+struct CommandLine {
+  bool help = false;
+  std::string help_text;
+  RunConfig config;
+};
+
+/// Reads `pigx-solve CONFIG.ini [--section.key=value ...] [--help]`. Throws an input pigx::Error naming the
+/// key, value and what was expected for unknown keys (with the closest valid key), wrong types and
+/// out-of-range values. Not collective (every rank may call it with the same arguments).
+CommandLine read_command_line(const std::vector<std::string>& args, const PdeRegistry& registry);
+
+/// Closest string to `word` among `candidates` (edit distance), or "" if none is reasonably close.
+std::string closest_match(const std::string& word, const std::vector<std::string>& candidates);
+
+}  // namespace pigx

@@ -1,0 +1,25 @@
+// One complete pigx-solve run as a library call, so a host code can do in C++ what the program does.
+#pragma once
+
+#include <mpi.h>
+
+#include <ostream>
+
+#include "pigx/app/run_config.hpp"
+
+namespace pigx {
+
+/// Final numbers of a run.
+struct RunResult {
+  double rel_l2 = 0;
+  long long iterations = 0, evaluations = 0, parameters = 0;
+  double wall_s = 0;
+};
+
+/// Collective over comm: builds the problem of `config`, trains it, measures the final relative L2 error on
+/// the benchmark test grid and (rank 0) writes <output.dir>/summary.json and solution.h5/.xdmf. PETSc and
+/// Kokkos must be initialised. Progress goes to `log` on rank 0. Input errors are raised before anything
+/// is written.
+RunResult run_solve(MPI_Comm comm, RunConfig& config, std::ostream& log);
+
+}  // namespace pigx

@@ -1,0 +1,24 @@
+// The loss terms of a problem (PDE residual, boundary, initial) drawn at random, split over ranks.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "pigx/core/loss_function.hpp"
+#include "pigx/core/pde.hpp"
+
+namespace pigx {
+
+/// How many collocation points each term gets (over all ranks) and its weight in the loss.
+struct SamplingSpec {
+  long long residual = 4096, boundary = 1024, initial = 256;
+  double residual_weight = 1.0, boundary_weight = 1.0, initial_weight = 1.0;
+};
+
+/// Draws round `round` of every term of `pde` and keeps this rank's share (terms a PDE lacks, such as
+/// boundary on a fully periodic problem, are left out). Every rank draws the same global points, so the
+/// union over ranks does not depend on the rank count. Not collective.
+std::vector<TermData> draw_terms(const Pde& pde, const SamplingSpec& spec, std::uint64_t seed, std::uint64_t round,
+                                 int rank, int nranks);
+
+}  // namespace pigx

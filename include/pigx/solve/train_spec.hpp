@@ -1,0 +1,31 @@
+// How a model is trained: optimiser stages, learning-rate schedule, resampling and limits.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace pigx {
+
+/// One optimiser stage: a TAO type (adam, lmvm, bqnls, ...) run for a number of iterations.
+struct StageSpec {
+  std::string type;
+  long long iterations = 0;
+};
+
+/// Parses "adam:2000,lmvm:500" into stages; throws an input error naming `key` on malformed text.
+std::vector<StageSpec> parse_stages(const std::string& key, const std::string& text);
+
+/// Training settings shared by all stages.
+struct TrainSpec {
+  std::uint64_t seed = 1;
+  std::vector<StageSpec> stages = {{"adam", 1000}};
+  double learning_rate = 1e-3;     ///< Adam's initial learning rate
+  double lr_decay = 0.9;           ///< multiplied in every lr_decay_every iterations
+  long long lr_decay_every = 2000;
+  long long resample_every = 0;    ///< 0: keep the first points
+  double max_time = 0;             ///< wall-clock limit in seconds for all stages (0: none)
+  long long progress_every = 100;  ///< iterations between progress lines (0: none)
+};
+
+}  // namespace pigx

@@ -1,0 +1,299 @@
+#include "pigx/app/run_config.hpp"
+
+#include <boost/program_options.hpp>
+#include <fstream>
+#include <sstream>
+
+#include "pigx/core/error.hpp"
+
+namespace po = boost::program_options;
+
+namespace pigx {
+
+namespace {
+
+#ifndef PIGX_DEFAULT_DATA_DIR
+#define PIGX_DEFAULT_DATA_DIR "../shared/data"
+#endif
+
+// Every general key with its default and help text; PDE keys are added per problem type.
+po::options_description general_options() {
+  po::options_description problem("[problem]");
+  problem.add_options()
+      ("problem.type", po::value<std::string>(), "PDE to solve (required): see the list of types below")
+      ("problem.data_dir", po::value<std::string>()->default_value(PIGX_DEFAULT_DATA_DIR),
+       "directory holding the reference solutions (HDF5) of benchmarks without a closed form");
+  po::options_description model("[model]");
+  model.add_options()
+      ("model.channels", po::value<int>()->default_value(4), "feature channels k (1..16)")
+      ("model.gaussians", po::value<int>()->default_value(100), "Gaussians per channel N")
+      ("model.covariance", po::value<std::string>()->default_value("diagonal"), "diagonal | full")
+      ("model.hidden", po::value<std::string>()->default_value("16"), "hidden layer widths, e.g. 16 or 32,32")
+      ("model.activation", po::value<std::string>()->default_value("tanh"), "tanh | sin")
+      ("model.sigma0", po::value<double>()->default_value(0.1), "initial Gaussian width on the model box")
+      ("model.sigma_min", po::value<double>()->default_value(1e-3),
+       "width floor on the model box (tie it to the collocation spacing)")
+      ("model.weight_std", po::value<double>()->default_value(0.01), "std. dev. of the initial Gaussian weights")
+      ("model.box_lo", po::value<double>()->default_value(0.0), "the domain is mapped onto [box_lo, box_hi]^d")
+      ("model.box_hi", po::value<double>()->default_value(2.0), "upper end of the model box")
+      ("model.truncation", po::value<double>()->default_value(1e-8),
+       "a Gaussian is cut where it falls below this fraction of its peak");
+  po::options_description sampling("[sampling]");
+  sampling.add_options()
+      ("sampling.residual", po::value<long long>()->default_value(4096), "PDE residual points")
+      ("sampling.boundary", po::value<long long>()->default_value(1024), "boundary points (all faces together)")
+      ("sampling.initial", po::value<long long>()->default_value(256), "initial-condition points")
+      ("sampling.resample_every", po::value<long long>()->default_value(0),
+       "draw new points every n iterations (0: never)");
+  po::options_description loss("[loss]");
+  loss.add_options()
+      ("loss.residual", po::value<double>()->default_value(1.0), "weight of the PDE residual term")
+      ("loss.boundary", po::value<double>()->default_value(1.0), "weight of the boundary term")
+      ("loss.initial", po::value<double>()->default_value(1.0), "weight of the initial-condition term");
+  po::options_description train("[train]");
+  train.add_options()
+      ("train.seed", po::value<long long>()->default_value(1), "random seed (initialisation and sampling)")
+      ("train.stages", po::value<std::string>()->default_value("adam:1000"),
+       "optimiser stages type:iterations, e.g. adam:2000,lmvm:500 (any TAO type; adam is pigx's)")
+      ("train.learning_rate", po::value<double>()->default_value(1e-3), "Adam's initial learning rate")
+      ("train.lr_decay", po::value<double>()->default_value(0.9), "learning-rate factor per decay period")
+      ("train.lr_decay_every", po::value<long long>()->default_value(2000), "iterations per decay period")
+      ("train.max_time", po::value<double>()->default_value(0.0), "wall-clock limit in seconds (0: none)")
+      ("train.petsc_options", po::value<std::string>()->default_value(""),
+       "extra PETSc options, e.g. \"-tao_ls_type armijo\"");
+  po::options_description output("[output]");
+  output.add_options()
+      ("output.dir", po::value<std::string>()->default_value("results"), "where summary.json and solution.h5 go")
+      ("output.progress_every", po::value<long long>()->default_value(100),
+       "iterations between progress lines (0: none)")
+      ("output.solution", po::value<bool>()->default_value(true), "write solution.h5 and solution.xdmf");
+  po::options_description all;
+  all.add(problem).add(model).add(sampling).add(loss).add(train).add(output);
+  return all;
+}
+
+// problem.<name> keys of a PDE.
+po::options_description pde_options(Pde& pde) {
+  po::options_description d("[problem] keys of type = " + pde.name());
+  for (const PdeParameter& p : pde.parameters())
+    d.add_options()(("problem." + p.name).c_str(), po::value<double>()->default_value(*p.value),
+                    (p.help + " [" + std::to_string(p.min) + ", " + std::to_string(p.max) + "]").c_str());
+  return d;
+}
+
+std::vector<std::string> option_names(const po::options_description& d) {
+  std::vector<std::string> out;
+  for (const auto& o : d.options()) out.push_back(o->long_name());
+  return out;
+}
+
+// Parses the command line (pigx keys only) and the INI file into vm; command line first, so it wins.
+void parse_into(const std::vector<std::string>& cli, const std::string& file, const po::options_description& d,
+                bool allow_unregistered, po::variables_map& vm) {
+  auto cmd = po::command_line_parser(cli).options(d);
+  if (allow_unregistered) cmd.allow_unregistered();
+  po::store(cmd.run(), vm);
+  if (!file.empty()) {
+    std::ifstream in(file);
+    if (!in) throw_input_error("config file", file, "a readable INI file");
+    po::store(po::parse_config_file(in, d, allow_unregistered), vm);
+  }
+}
+
+template <class T>
+T get(const po::variables_map& vm, const std::string& key) {
+  return vm[key].as<T>();
+}
+
+void require(bool ok, const std::string& key, const std::string& value, const std::string& expected) {
+  if (!ok) throw_input_error(key, value, expected);
+}
+
+std::vector<int> parse_widths(const std::string& key, const std::string& text) {
+  std::vector<int> out;
+  std::stringstream ss(text);
+  std::string item;
+  while (std::getline(ss, item, ',')) {
+    std::size_t used = 0;
+    int v = 0;
+    try {
+      v = std::stoi(item, &used);
+    } catch (const std::exception&) {
+      used = 0;
+    }
+    require(used == item.size() && !item.empty() && v > 0, key, text, "comma-separated positive widths, e.g. 32,32");
+    out.push_back(v);
+  }
+  require(!out.empty(), key, text, "at least one hidden width");
+  return out;
+}
+
+std::string value_text(const po::variable_value& v) {
+  const auto& a = v.value();
+  if (auto p = boost::any_cast<std::string>(&a)) return *p;
+  if (auto p = boost::any_cast<double>(&a)) {
+    std::ostringstream os;
+    os.precision(17);
+    os << *p;
+    return os.str();
+  }
+  if (auto p = boost::any_cast<int>(&a)) return std::to_string(*p);
+  if (auto p = boost::any_cast<long long>(&a)) return std::to_string(*p);
+  if (auto p = boost::any_cast<bool>(&a)) return *p ? "true" : "false";
+  return "?";
+}
+
+// Turns Boost's exceptions into pigx input errors that name the key.
+[[noreturn]] void rethrow_as_input_error(const po::error& e, const std::vector<std::string>& known) {
+  if (auto u = dynamic_cast<const po::unknown_option*>(&e)) {
+    std::string key = u->get_option_name();
+    while (!key.empty() && key[0] == '-') key.erase(0, 1);
+    const std::string near = closest_match(key, known);
+    throw Error(ErrorKind::Input, "unknown key '" + key + "'" + (near.empty() ? "" : "; did you mean '" + near + "'?"));
+  }
+  if (auto v = dynamic_cast<const po::invalid_option_value*>(&e))
+    throw Error(ErrorKind::Input, std::string("wrong type: ") + v->what());
+  throw Error(ErrorKind::Input, std::string("bad configuration: ") + e.what());
+}
+
+}  // namespace
+
+std::string closest_match(const std::string& word, const std::vector<std::string>& candidates) {
+  std::string best;
+  std::size_t best_d = std::string::npos;
+  for (const auto& c : candidates) {
+    std::vector<std::size_t> prev(c.size() + 1), cur(c.size() + 1);
+    for (std::size_t j = 0; j <= c.size(); ++j) prev[j] = j;
+    for (std::size_t i = 1; i <= word.size(); ++i) {
+      cur[0] = i;
+      for (std::size_t j = 1; j <= c.size(); ++j)
+        cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (word[i - 1] == c[j - 1] ? 0 : 1)});
+      std::swap(prev, cur);
+    }
+    if (prev[c.size()] < best_d) best_d = prev[c.size()], best = c;
+  }
+  return best_d <= std::max<std::size_t>(3, word.size() / 3) ? best : "";
+}
+
+CommandLine read_command_line(const std::vector<std::string>& args, const PdeRegistry& registry) {
+  CommandLine out;
+  std::vector<std::string> cli;
+  std::string file;
+  for (const auto& a : args) {
+    if (a == "--help" || a == "-h")
+      out.help = true;
+    else if (a.rfind("--", 0) == 0)
+      cli.push_back(a);
+    else if (file.empty())
+      file = a;
+    else
+      throw_input_error("command line", a, "one config file followed by --section.key=value overrides");
+  }
+  po::options_description general = general_options();
+  std::vector<std::string> known = option_names(general);
+  for (const auto& n : registry.names()) {
+    auto p = registry.create(n);
+    for (const auto& k : option_names(pde_options(*p))) known.push_back(k);
+  }
+  if (out.help) {
+    std::ostringstream os;
+    os << "Usage: pigx-solve CONFIG.ini [--section.key=value ...]\n"
+       << "Keys can be set in the INI file ([section] key = value) or on the command line; the command line wins.\n"
+       << "PETSc options (-tao_type lmvm, -tao_monitor, ...) may follow as well.\n\n"
+       << general << "\n";
+    for (const auto& n : registry.names()) {
+      auto p = registry.create(n);
+      os << pde_options(*p) << "\n";
+    }
+    out.help_text = os.str();
+    return out;
+  }
+  require(!file.empty(), "config file", "(none)", "pigx-solve CONFIG.ini [--section.key=value ...]");
+  RunConfig& c = out.config;
+  c.config_file = file;
+  po::variables_map vm;
+  try {
+    // First pass: only to learn the problem type, which decides the remaining problem.* keys.
+    po::variables_map first;
+    parse_into(cli, file, general, true, first);
+    require(first.count("problem.type") > 0, "problem.type", "(missing)",
+            "a PDE type: " + [&] {
+              std::string s;
+              for (auto& n : registry.names()) s += (s.empty() ? "" : ", ") + n;
+              return s;
+            }());
+    c.problem = first["problem.type"].as<std::string>();
+    c.pde = registry.create(c.problem);
+    po::options_description full;
+    full.add(general).add(pde_options(*c.pde));
+    parse_into(cli, file, full, false, vm);
+    po::notify(vm);
+  } catch (const po::error& e) {
+    rethrow_as_input_error(e, known);
+  }
+  for (const auto& kv : vm) c.effective[kv.first] = value_text(kv.second);
+
+  for (PdeParameter& p : c.pde->parameters()) {
+    const std::string key = "problem." + p.name;
+    const double v = get<double>(vm, key);
+    require(v >= p.min && v <= p.max, key, c.effective[key],
+            "a value in [" + std::to_string(p.min) + ", " + std::to_string(p.max) + "]");
+    *p.value = v;
+  }
+  c.pde->validate();
+  c.data_dir = get<std::string>(vm, "problem.data_dir");
+
+  ModelSpec& m = c.model;
+  m.dim = c.pde->dim();
+  m.outputs = c.pde->outputs();
+  m.channels = get<int>(vm, "model.channels");
+  m.gaussians_per_channel = get<int>(vm, "model.gaussians");
+  m.covariance = parse_covariance("model.covariance", get<std::string>(vm, "model.covariance"));
+  m.hidden = parse_widths("model.hidden", get<std::string>(vm, "model.hidden"));
+  m.activation = parse_activation("model.activation", get<std::string>(vm, "model.activation"));
+  m.sigma0 = get<double>(vm, "model.sigma0");
+  m.sigma_min = get<double>(vm, "model.sigma_min");
+  m.weight_std = get<double>(vm, "model.weight_std");
+  m.model_lo = get<double>(vm, "model.box_lo");
+  m.model_hi = get<double>(vm, "model.box_hi");
+  m.truncation = get<double>(vm, "model.truncation");
+  m.validate();
+
+  SamplingSpec& s = c.sampling;
+  s.residual = get<long long>(vm, "sampling.residual");
+  s.boundary = get<long long>(vm, "sampling.boundary");
+  s.initial = get<long long>(vm, "sampling.initial");
+  require(s.residual >= 1, "sampling.residual", c.effective["sampling.residual"], "at least 1 point");
+  require(s.boundary >= 0, "sampling.boundary", c.effective["sampling.boundary"], "a count >= 0");
+  require(s.initial >= 0, "sampling.initial", c.effective["sampling.initial"], "a count >= 0");
+  for (const char* k : {"loss.residual", "loss.boundary", "loss.initial"})
+    require(get<double>(vm, k) >= 0, k, c.effective[k], "a weight >= 0");
+  s.residual_weight = get<double>(vm, "loss.residual");
+  s.boundary_weight = get<double>(vm, "loss.boundary");
+  s.initial_weight = get<double>(vm, "loss.initial");
+
+  TrainSpec& t = c.train;
+  const long long seed = get<long long>(vm, "train.seed");
+  require(seed >= 0, "train.seed", c.effective["train.seed"], "a seed >= 0");
+  t.seed = static_cast<std::uint64_t>(seed);
+  t.stages = parse_stages("train.stages", get<std::string>(vm, "train.stages"));
+  t.learning_rate = get<double>(vm, "train.learning_rate");
+  require(t.learning_rate > 0, "train.learning_rate", c.effective["train.learning_rate"], "a rate > 0");
+  t.lr_decay = get<double>(vm, "train.lr_decay");
+  require(t.lr_decay > 0 && t.lr_decay <= 1, "train.lr_decay", c.effective["train.lr_decay"], "a factor in (0, 1]");
+  t.lr_decay_every = get<long long>(vm, "train.lr_decay_every");
+  require(t.lr_decay_every > 0, "train.lr_decay_every", c.effective["train.lr_decay_every"], "a count > 0");
+  t.resample_every = get<long long>(vm, "sampling.resample_every");
+  require(t.resample_every >= 0, "sampling.resample_every", c.effective["sampling.resample_every"], "a count >= 0");
+  t.max_time = get<double>(vm, "train.max_time");
+  require(t.max_time >= 0, "train.max_time", c.effective["train.max_time"], "seconds >= 0");
+  t.progress_every = get<long long>(vm, "output.progress_every");
+  require(t.progress_every >= 0, "output.progress_every", c.effective["output.progress_every"], "a count >= 0");
+  c.petsc_options = get<std::string>(vm, "train.petsc_options");
+  c.output_dir = get<std::string>(vm, "output.dir");
+  require(!c.output_dir.empty(), "output.dir", "", "a directory name");
+  c.write_solution = get<bool>(vm, "output.solution");
+  return out;
+}
+
+}  // namespace pigx

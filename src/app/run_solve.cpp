@@ -1,0 +1,131 @@
+#include "pigx/app/run_solve.hpp"
+
+#include <petsctao.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <iomanip>
+#include <thread>
+
+#include "pigx/core/error.hpp"
+#include "pigx/io/reference_grid.hpp"
+#include "pigx/io/solution_writer.hpp"
+#include "pigx/io/summary_writer.hpp"
+#include "pigx/parallel/data_parallel.hpp"
+#include "pigx/solve/petsc_check.hpp"
+#include "pigx/solve/tao_adam.hpp"
+#include "pigx/solve/trainer.hpp"
+
+namespace pigx {
+
+namespace {
+
+// Refuses stage types TAO does not know, before any work is done.
+void check_stage_types(MPI_Comm comm, const TrainSpec& spec) {
+  PIGX_PETSC(register_tao_adam());
+  for (const StageSpec& s : spec.stages) {
+    Tao tao;
+    PIGX_PETSC(TaoCreate(comm, &tao));
+    PetscPushErrorHandler(PetscReturnErrorHandler, nullptr);
+    const PetscErrorCode rc = TaoSetType(tao, s.type.c_str());
+    PetscPopErrorHandler();
+    PIGX_PETSC(TaoDestroy(&tao));
+    if (rc) throw_input_error("train.stages", s.type, "a TAO type such as adam, lmvm, bqnls, bncg, nls, ntr");
+  }
+}
+
+void check_output_dir(const std::string& dir) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  if (fs::exists(dir, ec) && !fs::is_directory(dir, ec)) throw_input_error("output.dir", dir, "a directory");
+}
+
+io::JsonObject make_summary(const RunConfig& c, int ranks, const RunResult& r, const TrainReport& rep,
+                            double train_s) {
+  io::JsonObject s;
+  s.set("problem", c.problem);
+  s.set("seed", static_cast<long long>(c.train.seed));
+  s.set("ranks", ranks);
+  s.set("parameters", r.parameters);
+  s.set("iterations", r.iterations);
+  s.set("evaluations", r.evaluations);
+  s.set("wall_s", r.wall_s);
+  s.set("train_s", train_s);
+  s.set("s_per_iteration", r.iterations > 0 ? train_s / r.iterations : 0.0);
+  s.set("rel_l2", r.rel_l2);
+  s.set("final_loss", rep.loss);
+  io::JsonObject terms;
+  for (std::size_t i = 0; i < rep.term_names.size(); ++i) terms.set(rep.term_names[i], rep.term_loss[i]);
+  s.set("loss_terms", terms);
+  s.set("stop_reason", rep.stop_reason);
+  char host[256] = "unknown";
+  gethostname(host, sizeof host);
+  io::JsonObject hw;
+  hw.set("host", std::string(host));
+  hw.set("hardware_threads", static_cast<long long>(std::thread::hardware_concurrency()));
+  hw.set("kokkos_execution_space", std::string(ExecSpace::name()));
+  s.set("machine", hw);
+  io::JsonObject cfg;
+  for (const auto& kv : c.effective) cfg.set(kv.first, kv.second);
+  s.set("config", cfg);
+  return s;
+}
+
+}  // namespace
+
+RunResult run_solve(MPI_Comm comm, RunConfig& c, std::ostream& log) {
+  const auto t0 = std::chrono::steady_clock::now();
+  int rank, size;
+  MPI_Comm_rank(comm, &rank);
+  MPI_Comm_size(comm, &size);
+  check_output_dir(c.output_dir);
+  check_stage_types(comm, c.train);
+  const Pde& pde = *c.pde;
+  const TestGrid grid = io::make_test_grid(pde, c.data_dir);
+  const long long min_points = size;
+  PIGX_CHECK_INPUT(c.sampling.residual >= min_points, "invalid value '", c.sampling.residual,
+                   "' for key 'sampling.residual': expected at least one point per rank (", size, " ranks)");
+  if (!c.petsc_options.empty()) PIGX_PETSC(PetscOptionsInsertString(nullptr, c.petsc_options.c_str()));
+
+  LossFunction loss(pde, c.model);
+  std::vector<double> theta;
+  initialise_parameters(c.model, loss.layout(), loss.model_box(), c.train.seed, theta);
+  if (rank == 0)
+    log << "pigx-solve: problem " << c.problem << ", " << theta.size() << " parameters, " << size << " rank(s), "
+        << grid.size() << " test points\n";
+  Trainer trainer(comm, pde, loss, c.sampling, c.train, &grid, log);
+  const TrainReport rep = trainer.train(theta);
+
+  RunResult r;
+  std::vector<double> u;
+  r.rel_l2 = test_error(comm, loss, theta.data(), grid, &u);
+  r.iterations = rep.iterations;
+  r.evaluations = rep.evaluations;
+  r.parameters = static_cast<long long>(theta.size());
+  r.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  if (rank == 0) {
+    std::filesystem::create_directories(c.output_dir);
+    if (c.write_solution) {
+      io::GridField f;
+      f.coordinates = grid.axis_names;
+      f.axes = grid.axes;
+      const int D = pde.dim();
+      f.points.resize(grid.size() * D);
+      for (long long i = 0; i < grid.size(); ++i)
+        for (int k = 0; k < D; ++k) f.points[i * D + k] = grid.points[i * D + grid.axis_coordinate[k]];
+      f.u = u;
+      f.reference = grid.reference;
+      io::write_solution(c.output_dir, f);
+    }
+    io::write_file_atomically(c.output_dir + "/summary.json", make_summary(c, size, r, rep, rep.wall_s).str());
+    log << "final: rel_l2 " << std::scientific << std::setprecision(4) << r.rel_l2 << "  iterations "
+        << r.iterations << "  evaluations " << r.evaluations << "  wall " << std::fixed << std::setprecision(1)
+        << r.wall_s << " s  (" << rep.stop_reason << ")\n"
+        << "wrote " << c.output_dir << "/summary.json" << (c.write_solution ? " and solution.h5/.xdmf" : "")
+        << "\n";
+  }
+  return r;
+}
+
+}  // namespace pigx

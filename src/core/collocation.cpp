@@ -1,0 +1,65 @@
+#include "pigx/core/collocation.hpp"
+
+#include "pigx/core/sampler.hpp"
+
+namespace pigx {
+
+namespace {
+// Keeps rows [begin, end) of a row-major array with `cols` columns.
+std::vector<double> slice_rows(const std::vector<double>& all, int cols, long long begin, long long end) {
+  return std::vector<double>(all.begin() + begin * cols, all.begin() + end * cols);
+}
+
+TermData make_term(const char* name, TermKind kind, double weight, long long global,
+                   const std::vector<double>& all, int dim, int rank, int nranks) {
+  TermData t;
+  t.name = name;
+  t.kind = kind;
+  t.weight = weight;
+  t.global_count = global;
+  long long b, e;
+  split_range(global, rank, nranks, b, e);
+  t.points = slice_rows(all, dim, b, e);
+  return t;
+}
+
+template <class ValueFn>
+void fill_targets(TermData& t, int dim, int outputs, ValueFn value) {
+  const long long n = t.local_count(dim);
+  t.targets.resize(n * outputs);
+  for (long long i = 0; i < n; ++i) value(&t.points[i * dim], &t.targets[i * outputs]);
+}
+}  // namespace
+
+std::vector<TermData> draw_terms(const Pde& pde, const SamplingSpec& spec, std::uint64_t seed, std::uint64_t round,
+                                 int rank, int nranks) {
+  const Box box = pde.domain();
+  const int D = pde.dim(), O = pde.outputs(), ta = pde.time_axis();
+  std::vector<TermData> terms;
+  {
+    auto rng = make_stream(seed, round, 0);
+    std::vector<double> pts;
+    sample_interior(box, static_cast<int>(spec.residual), rng, pts);
+    terms.push_back(make_term("residual", TermKind::Residual, spec.residual_weight, spec.residual, pts, D, rank,
+                              nranks));
+  }
+  if (spec.boundary > 0 && boundary_faces(box, ta) > 0) {
+    auto rng = make_stream(seed, round, 1);
+    std::vector<double> pts;
+    sample_boundary(box, ta, static_cast<int>(spec.boundary), rng, pts);
+    terms.push_back(make_term("boundary", TermKind::Value, spec.boundary_weight, spec.boundary, pts, D, rank,
+                              nranks));
+    fill_targets(terms.back(), D, O, [&](const double* x, double* u) { pde.boundary_value(x, u); });
+  }
+  if (spec.initial > 0 && ta >= 0) {
+    auto rng = make_stream(seed, round, 2);
+    std::vector<double> pts;
+    sample_initial(box, ta, static_cast<int>(spec.initial), rng, pts);
+    terms.push_back(make_term("initial", TermKind::Value, spec.initial_weight, spec.initial, pts, D, rank,
+                              nranks));
+    fill_targets(terms.back(), D, O, [&](const double* x, double* u) { pde.initial_value(x, u); });
+  }
+  return terms;
+}
+
+}  // namespace pigx
