@@ -9,6 +9,7 @@
 #include <limits>
 #include <set>
 #include <sstream>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -110,15 +111,70 @@ pigx::io::GridField make_field(const std::vector<std::string>& names, const std:
   return f;
 }
 
-/// Directory of the shared benchmark data: $PIGX_SHARED_DATA_DIR, the PIGX_SHARED_DATA_DIR macro, or
-/// ../../shared/data next to this source file (the repository sits beside shared/).
-fs::path shared_data_dir() {
-  if (const char* env = std::getenv("PIGX_SHARED_DATA_DIR")) return env;
-#ifdef PIGX_SHARED_DATA_DIR
-  return PIGX_SHARED_DATA_DIR;
-#else
-  return fs::path(__FILE__).parent_path() / ".." / ".." / "shared" / "data";
-#endif
+/// Value j of axis k of the generated reference files: t = 0.25 j, x = -1 + 0.125 j, y = 2 + 0.5 j. All are
+/// short binary fractions, so they and reference_value() are exact in double precision.
+double reference_axis_value(std::size_t k, std::size_t j) {
+  const double offsets[] = {0.0, -1.0, 2.0};
+  const double steps[] = {0.25, 0.125, 0.5};
+  return offsets[k] + steps[k] * static_cast<double>(j);
+}
+
+/// The generated reference solution at a grid point (t, x(, y)): u = t + 10 x (+ 100 y).
+double reference_value(const std::vector<double>& point) {
+  double u = 0.0, weight = 1.0;
+  for (double p : point) {
+    u += weight * p;
+    weight *= 10.0;
+  }
+  return u;
+}
+
+/// Writes the float64 dataset /name of shape dims (values row-major) into file with the HDF5 C API.
+void write_float64_dataset(hid_t file, const std::string& name, const std::vector<hsize_t>& dims,
+                           const std::vector<double>& values) {
+  H5Handle space(H5Screate_simple(static_cast<int>(dims.size()), dims.data(), nullptr), H5Kind::Dataspace,
+                 "H5Screate_simple " + name);
+  H5Handle dset(H5Dcreate2(file, name.c_str(), H5T_IEEE_F64LE, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
+                H5Kind::Dataset, "H5Dcreate2 " + name);
+  pigx::io::h5check(H5Dwrite(dset, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()),
+                    "H5Dwrite " + name);
+  dset.close("H5Dclose " + name);
+}
+
+/// Writes dir/file_name laid out like the benchmark reference files: float64 1-D axis datasets /t, /x(, /y)
+/// (sizes[k] values of reference_axis_value(k, .)) and /u of shape sizes holding reference_value(), last axis
+/// fastest. The axes are written in reverse order so the reader must find them by name. Returns the path.
+fs::path write_reference_file(const fs::path& dir, const std::string& file_name,
+                              const std::vector<std::size_t>& sizes) {
+  const std::vector<std::string> names = {"t", "x", "y"};
+  if (sizes.empty() || sizes.size() > names.size()) throw std::runtime_error("1 to 3 axes expected");
+  const fs::path path = dir / file_name;
+  H5Handle file(H5Fcreate(path.string().c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT), H5Kind::File,
+                "H5Fcreate " + path.string());
+  std::vector<hsize_t> dims;
+  std::size_t n = 1;
+  for (std::size_t k = sizes.size(); k-- > 0;) {
+    std::vector<double> axis(sizes[k]);
+    for (std::size_t j = 0; j < sizes[k]; ++j) axis[j] = reference_axis_value(k, j);
+    write_float64_dataset(file, names[k], {static_cast<hsize_t>(sizes[k])}, axis);
+  }
+  for (std::size_t size : sizes) {
+    dims.push_back(static_cast<hsize_t>(size));
+    n *= size;
+  }
+  std::vector<double> u(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    std::vector<double> point(sizes.size());
+    std::size_t rest = i;
+    for (std::size_t k = sizes.size(); k-- > 0;) {
+      point[k] = reference_axis_value(k, rest % sizes[k]);
+      rest /= sizes[k];
+    }
+    u[i] = reference_value(point);
+  }
+  write_float64_dataset(file, "u", dims, u);
+  file.close("H5Fclose " + path.string());
+  return path;
 }
 
 /// Runs f, expects a pigx::Error of the given kind, and returns its message.
@@ -363,37 +419,56 @@ TEST(WriteFileAtomically, MissingDirectoryThrowsNamingThePath) {
 
 // ---- reference reader ------------------------------------------------------------------------------------
 
-TEST(ReferenceReader, ReadsAllenCahn) {
-  const fs::path path = shared_data_dir() / "allen_cahn_1d_reference.h5";
-  ASSERT_TRUE(fs::exists(path)) << path << " missing (set PIGX_SHARED_DATA_DIR)";
+TEST(ReferenceReader, ReadsTimeAndOneSpaceAxis) {
+  TempDir dir;
+  const fs::path path = write_reference_file(dir.path(), "reference_1d.h5", {21, 32});
   const auto ref = pigx::io::read_reference(path.string(), {"t", "x"});
   EXPECT_EQ(ref.axis_names, (std::vector<std::string>{"t", "x"}));
   ASSERT_EQ(ref.axes.size(), 2u);
-  ASSERT_EQ(ref.axes[0].size(), 201u);
-  ASSERT_EQ(ref.axes[1].size(), 512u);
-  ASSERT_EQ(ref.values.size(), 201u * 512u);
-  EXPECT_DOUBLE_EQ(ref.axes[0].front(), 0.0);
-  EXPECT_DOUBLE_EQ(ref.axes[0].back(), 1.0);
-  EXPECT_DOUBLE_EQ(ref.axes[1].front(), -1.0);
-  // Row t = 0 is the initial condition u(0, x) = x^2 cos(pi x).
-  for (std::size_t j = 0; j < 512; ++j) {
-    const double x = ref.axes[1][j];
-    EXPECT_NEAR(ref.values[j], x * x * std::cos(std::acos(-1.0) * x), 1e-12);
+  ASSERT_EQ(ref.axes[0].size(), 21u);
+  ASSERT_EQ(ref.axes[1].size(), 32u);
+  ASSERT_EQ(ref.values.size(), 21u * 32u);
+  for (std::size_t i = 0; i < 21; ++i) EXPECT_EQ(ref.axes[0][i], 0.25 * static_cast<double>(i)) << i;
+  for (std::size_t j = 0; j < 32; ++j) EXPECT_EQ(ref.axes[1][j], -1.0 + 0.125 * static_cast<double>(j)) << j;
+  EXPECT_EQ(ref.axes[0].back(), 5.0);
+  EXPECT_EQ(ref.axes[1].back(), 2.875);
+  // Row-major with x fastest: u[i][j] = t_i + 10 x_j.
+  for (std::size_t i = 0; i < 21; ++i) {
+    for (std::size_t j = 0; j < 32; ++j) {
+      EXPECT_EQ(ref.values[i * 32 + j], ref.axes[0][i] + 10.0 * ref.axes[1][j]) << i << ", " << j;
+    }
   }
-  EXPECT_NEAR(ref.values[200 * 512 + 0], -0.9999988854097763, 1e-15);
+  EXPECT_EQ(ref.values[0], -10.0);
+  EXPECT_EQ(ref.values[20 * 32 + 31], 5.0 + 28.75);
 }
 
-TEST(ReferenceReader, ReadsNonlinearDiffusion) {
-  const fs::path path = shared_data_dir() / "nonlinear_diffusion_2d_reference.h5";
-  ASSERT_TRUE(fs::exists(path)) << path << " missing (set PIGX_SHARED_DATA_DIR)";
+TEST(ReferenceReader, ReadsTimeAndTwoSpaceAxes) {
+  TempDir dir;
+  const fs::path path = write_reference_file(dir.path(), "reference_2d.h5", {11, 13, 17});
   const auto ref = pigx::io::read_reference(path.string(), {"t", "x", "y"});
+  EXPECT_EQ(ref.axis_names, (std::vector<std::string>{"t", "x", "y"}));
   ASSERT_EQ(ref.axes.size(), 3u);
-  for (const auto& axis : ref.axes) EXPECT_EQ(axis.size(), 101u);
-  ASSERT_EQ(ref.values.size(), 101u * 101u * 101u);
-  EXPECT_DOUBLE_EQ(ref.axes[1].front(), -1.0);
-  EXPECT_DOUBLE_EQ(ref.axes[2].back(), 1.0);
-  EXPECT_DOUBLE_EQ(ref.values[(0 * 101 + 50) * 101 + 50], 0.07825109693655055);
-  EXPECT_DOUBLE_EQ(ref.values[(100 * 101 + 50) * 101 + 50], 0.09472489512094964);
+  const std::size_t sizes[] = {11, 13, 17};
+  for (std::size_t k = 0; k < 3; ++k) {
+    ASSERT_EQ(ref.axes[k].size(), sizes[k]) << k;
+    for (std::size_t j = 0; j < sizes[k]; ++j) EXPECT_EQ(ref.axes[k][j], reference_axis_value(k, j)) << k;
+  }
+  EXPECT_EQ(ref.axes[0].back(), 2.5);
+  EXPECT_EQ(ref.axes[1].back(), 0.5);
+  EXPECT_EQ(ref.axes[2].back(), 10.0);
+  ASSERT_EQ(ref.values.size(), 11u * 13u * 17u);
+  // Row-major with y fastest: u[i][j][l] = t_i + 10 x_j + 100 y_l.
+  for (std::size_t i = 0; i < 11; ++i) {
+    for (std::size_t j = 0; j < 13; ++j) {
+      for (std::size_t l = 0; l < 17; ++l) {
+        EXPECT_EQ(ref.values[(i * 13 + j) * 17 + l],
+                  ref.axes[0][i] + 10.0 * ref.axes[1][j] + 100.0 * ref.axes[2][l])
+            << i << ", " << j << ", " << l;
+      }
+    }
+  }
+  EXPECT_EQ(ref.values[0], -10.0 + 200.0);
+  EXPECT_EQ(ref.values[(10 * 13 + 6) * 17 + 16], 2.5 + 10.0 * -0.25 + 1000.0);
 }
 
 TEST(ReferenceReader, MissingFileThrowsInputErrorNamingIt) {
@@ -420,7 +495,8 @@ TEST(ReferenceReader, NonHdf5FileThrowsInputError) {
 }
 
 TEST(ReferenceReader, MissingDatasetThrowsInputErrorNamingFileAndDataset) {
-  const std::string path = (shared_data_dir() / "allen_cahn_1d_reference.h5").string();
+  TempDir dir;
+  const std::string path = write_reference_file(dir.path(), "reference_1d.h5", {21, 32}).string();
   std::string message = error_message(
       [&] {
         pigx::io::read_reference(path, {"t", "x"}, "v");
@@ -434,8 +510,9 @@ TEST(ReferenceReader, MissingDatasetThrowsInputErrorNamingFileAndDataset) {
 }
 
 TEST(ReferenceReader, ShapeMismatchThrowsInputError) {
-  const std::string path = (shared_data_dir() / "allen_cahn_1d_reference.h5").string();
-  // Axes in the wrong order: /x has 512 values but dimension 0 of /u has 201.
+  TempDir dir;
+  const std::string path = write_reference_file(dir.path(), "reference_1d.h5", {21, 32}).string();
+  // Axes in the wrong order: /x has 32 values but dimension 0 of /u has 21.
   std::string message = error_message(
       [&] {
         pigx::io::read_reference(path, {"x", "t"});
@@ -452,7 +529,7 @@ TEST(Hdf5Handle, NoIdentifiersStayOpenAfterWritesReadsAndFailures) {
   TempDir dir;
   pigx::io::write_solution(dir.path().string(), make_field({"x", "y", "t"}, {3, 4, 2}, true));
   pigx::io::write_solution(dir.path().string(), make_field({"x"}, {5}, false));
-  const std::string path = (shared_data_dir() / "allen_cahn_1d_reference.h5").string();
+  const std::string path = write_reference_file(dir.path(), "reference_1d.h5", {21, 32}).string();
   pigx::io::read_reference(path, {"t", "x"});
   EXPECT_THROW(pigx::io::read_reference(path, {"x", "t"}), pigx::Error);
   EXPECT_THROW(pigx::io::read_reference(path, {"t", "x"}, "v"), pigx::Error);

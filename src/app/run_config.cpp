@@ -54,7 +54,7 @@ po::options_description general_options() {
   train.add_options()
       ("train.seed", po::value<long long>()->default_value(1), "random seed (initialisation and sampling)")
       ("train.stages", po::value<std::string>()->default_value("adam:1000"),
-       "optimiser stages type:iterations, e.g. adam:2000,lmvm:500 (any TAO type; adam is pigx's)")
+       "optimiser stages type:iterations[:resample_every], e.g. adam:2000,lmvm:500:0 (any TAO type; adam is pigx's)")
       ("train.learning_rate", po::value<double>()->default_value(1e-3), "Adam's initial learning rate")
       ("train.lr_decay", po::value<double>()->default_value(0.9), "learning-rate factor per decay period")
       ("train.lr_decay_every", po::value<long long>()->default_value(2000), "iterations per decay period")

@@ -175,9 +175,10 @@ TrainReport Trainer::train(std::vector<double>& theta) {
     PIGX_PETSC(TaoSetConvergenceTest(tao, convergence_test, &ctx));
     PIGX_PETSC(TaoSetMonitor(tao, monitor_callback, &ctx, nullptr));
     PIGX_PETSC(TaoSetFromOptions(tao));
+    const long long every = stage.resample_every >= 0 ? stage.resample_every : spec_.resample_every;
     long long left = stage.iterations;
     while (left > 0 && !stop) {
-      const long long chunk = spec_.resample_every > 0 ? std::min(left, spec_.resample_every) : left;
+      const long long chunk = every > 0 ? std::min(left, every) : left;
       PIGX_PETSC(TaoSetMaximumIterations(tao, static_cast<PetscInt>(chunk)));
       PIGX_PETSC(TaoSolve(tao));
       PetscInt its;
@@ -199,7 +200,7 @@ TrainReport Trainer::train(std::vector<double>& theta) {
       } else if (reason > 0 && reason != TAO_CONVERGED_USER && static_cast<long long>(its) < chunk) {
         break;
       }
-      if (left > 0 && spec_.resample_every > 0 && !stop) resample();
+      if (left > 0 && every > 0 && !stop) resample();
     }
     PIGX_PETSC(TaoDestroy(&tao));
     tao_ = nullptr;

@@ -9,6 +9,10 @@
 
 namespace pigx {
 
+namespace detail {
+struct EncoderData;
+}
+
 /// A set of points in the layout every kernel reads: physical coordinates x, model-box coordinates xi,
 /// and the derivative order each point needs.
 struct PointBatch {
@@ -34,12 +38,15 @@ class GaussianEncoder {
   /// Writes F(p, c, comp) (physical derivatives up to the point's order) for every batch point.
   void forward(const PointBatch& batch, View3 F) const;
   /// Writes the gradient of sum_p Fbar(p) . F(p) with respect to every Gaussian parameter into grad.
+  /// Fbar is modified (converted in place to model-box coordinates).
   void reverse(ConstView1 theta, const PointBatch& batch, View3 Fbar, View1 grad) const;
 
   /// Number of (point, Gaussian) pairs inside the cut-off in the last forward call (for reports).
   long long last_pairs() const { return pairs_; }
 
  private:
+  detail::EncoderData kernel_data(const PointBatch& batch) const;
+
   ModelSpec spec_;
   ParamLayout layout_;
   Box model_box_;

@@ -11,9 +11,11 @@ namespace pigx {
 struct StageSpec {
   std::string type;
   long long iterations = 0;
+  long long resample_every = -1;  ///< -1: use TrainSpec::resample_every; 0: keep the points
 };
 
-/// Parses "adam:2000,lmvm:500" into stages; throws an input error naming `key` on malformed text.
+/// Parses "adam:2000,lmvm:500" or "adam:2000:100,lmvm:500:0" (type:iterations[:resample_every]) into
+/// stages; throws an input error naming `key` on malformed text.
 std::vector<StageSpec> parse_stages(const std::string& key, const std::string& text);
 
 /// Training settings shared by all stages.

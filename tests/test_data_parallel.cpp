@@ -1,0 +1,109 @@
+// Data parallelism: the loss, gradient, test error and a short training run on P ranks equal those of
+// one process holding every point, to round-off (run at 1, 2 and 4 ranks).
+#include <gtest/gtest.h>
+#include <mpi.h>
+
+#include <cmath>
+#include <sstream>
+
+#include "pigx/core/collocation.hpp"
+#include "pigx/parallel/data_parallel.hpp"
+#include "pigx/solve/trainer.hpp"
+#include "test_support.hpp"
+
+namespace pigx {
+namespace {
+
+int world_size() {
+  int s;
+  MPI_Comm_size(MPI_COMM_WORLD, &s);
+  return s;
+}
+int world_rank() {
+  int r;
+  MPI_Comm_rank(MPI_COMM_WORLD, &r);
+  return r;
+}
+
+ModelSpec spec_for(const Pde& pde) {
+  ModelSpec s;
+  s.dim = pde.dim();
+  s.channels = 2;
+  s.gaussians_per_channel = 20;
+  s.hidden = {8};
+  s.sigma0 = 0.3;
+  return s;
+}
+
+SamplingSpec sampling() {
+  SamplingSpec s;
+  s.residual = 203;  // not divisible by 2 or 4: uneven shares
+  s.boundary = 61;
+  s.initial = 37;
+  return s;
+}
+
+TEST(DataParallel, LossAndGradientEqualOneProcess) {
+  auto pde = builtin_pdes().create("klein_gordon");
+  const ModelSpec spec = spec_for(*pde);
+  LossFunction mine(*pde, spec), all(*pde, spec);
+  mine.set_terms(draw_terms(*pde, sampling(), 3, 0, world_rank(), world_size()));
+  all.set_terms(draw_terms(*pde, sampling(), 3, 0, 0, 1));
+  std::vector<double> theta;
+  initialise_parameters(spec, mine.layout(), mine.model_box(), 5, theta);
+  DataParallelLoss dp(MPI_COMM_WORLD, mine);
+  std::vector<double> g(theta.size()), g1(theta.size()), t, t1;
+  const double L = dp.evaluate(theta.data(), g.data(), t);
+  const double L1 = all.evaluate(theta.data(), g1.data(), t1);
+  EXPECT_NEAR(L, L1, 1e-13 * std::abs(L1));
+  ASSERT_EQ(t.size(), 3u);
+  for (std::size_t k = 0; k < t.size(); ++k) EXPECT_NEAR(t[k], t1[k], 1e-13 * std::abs(t1[k]));
+  EXPECT_LE(test::max_rel_diff(g, g1), 1e-12);
+}
+
+TEST(DataParallel, TestErrorAndGatherEqualOneProcess) {
+  auto pde = builtin_pdes().create("helmholtz");
+  const ModelSpec spec = spec_for(*pde);
+  LossFunction loss(*pde, spec);
+  std::vector<double> theta;
+  initialise_parameters(spec, loss.layout(), loss.model_box(), 5, theta);
+  const TestGrid grid = make_exact_grid(*pde);
+  std::vector<double> u, u1;
+  const double e = test_error(MPI_COMM_WORLD, loss, theta.data(), grid, &u);
+  const double e1 = test_error(MPI_COMM_SELF, loss, theta.data(), grid, &u1);
+  EXPECT_NEAR(e, e1, 1e-13 * e1);
+  if (world_rank() == 0) {
+    ASSERT_EQ(u.size(), u1.size());
+    EXPECT_LE(test::max_rel_diff(u, u1), 1e-14);
+  } else {
+    EXPECT_TRUE(u.empty());
+  }
+}
+
+TEST(DataParallel, TrainingHistoryIndependentOfRankCount) {
+  auto pde = builtin_pdes().create("poisson");
+  const ModelSpec spec = spec_for(*pde);
+  TrainSpec ts;
+  ts.seed = 4;
+  ts.stages = {{"adam", 12}, {"lmvm", 8}};
+  ts.learning_rate = 1e-2;
+  ts.resample_every = 5;
+  ts.progress_every = 0;
+  std::ostringstream log;
+  auto run = [&](MPI_Comm comm) {
+    LossFunction loss(*pde, spec);
+    std::vector<double> theta;
+    initialise_parameters(spec, loss.layout(), loss.model_box(), ts.seed, theta);
+    Trainer tr(comm, *pde, loss, sampling(), ts, nullptr, log);
+    const TrainReport rep = tr.train(theta);
+    EXPECT_EQ(rep.iterations, 20);
+    EXPECT_TRUE(std::isfinite(rep.loss));
+    return theta;
+  };
+  const auto parallel = run(MPI_COMM_WORLD);
+  const auto serial = run(MPI_COMM_SELF);
+  EXPECT_LE(test::max_rel_diff(parallel, serial), 1e-8) << "on " << world_size() << " ranks";
+}
+
+}  // namespace
+}  // namespace pigx
