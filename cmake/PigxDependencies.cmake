@@ -16,6 +16,7 @@ if(NOT PIGX_CORE_ONLY)
     message(FATAL_ERROR "pigx needs parallel HDF5 (Debian: libhdf5-openmpi-dev, not libhdf5-dev)")
   endif()
   find_package(Boost 1.74 REQUIRED COMPONENTS program_options)
+  find_package(LAPACK REQUIRED)  # dense Levenberg-Marquardt solves (through PETSc's BLAS/LAPACK names)
   # TAO's private header (for registering the Adam type) lives beside PETSc's public ones on Debian.
   find_path(PETSC_PRIVATE_INCLUDE petsc/private/taoimpl.h
             HINTS ${PETSc_INCLUDE_DIRS} /usr/lib/petsc/include /usr/lib/petscdir/petsc3.18/x86_64-linux-gnu-real/include)

@@ -170,6 +170,32 @@ std::vector<ParamCase> all_param_cases() {
   return cases;
 }
 
+// The Jacobian of the residuals is consistent with the loss and its (finite-difference checked) gradient:
+// loss = sum r^2 and gradient = 2 J^T r.
+TEST_P(ParameterGradient, JacobianMatchesLossAndGradient) {
+  const ParamCase c = GetParam();
+  auto pde = builtin_pdes().create(c.pde);
+  ModelSpec spec = small_spec(pde->dim(), c.cov, c.act, pde->outputs());
+  LossFunction loss(*pde, spec);
+  loss.set_terms(random_terms(*pde, 8, 5));
+  auto theta = test::random_theta(spec, loss.model_box(), 7);
+  std::vector<double> grad(theta.size()), terms;
+  const double L0 = loss.evaluate(theta.data(), grad.data(), terms);
+  View1 r;
+  View2 J;
+  loss.residuals_and_jacobian(theta.data(), r, J);
+  auto hr = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), r);
+  auto hJ = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), J);
+  double sum = 0;
+  std::vector<double> jtr(theta.size(), 0.0);
+  for (std::size_t p = 0; p < hr.extent(0); ++p) {
+    sum += hr(p) * hr(p);
+    for (std::size_t k = 0; k < theta.size(); ++k) jtr[k] += 2 * hJ(p, k) * hr(p);
+  }
+  EXPECT_NEAR(sum, L0, 1e-12 * L0);
+  EXPECT_LE(test::max_rel_diff(jtr, grad), 1e-10);
+}
+
 INSTANTIATE_TEST_SUITE_P(AllPdes, ParameterGradient, ::testing::ValuesIn(all_param_cases()),
                          [](const ::testing::TestParamInfo<ParamCase>& i) {
                            return i.param.pde + (i.param.cov == Covariance::Full ? "_full" : "_diag") +

@@ -25,13 +25,14 @@ namespace {
 void check_stage_types(MPI_Comm comm, const TrainSpec& spec) {
   PIGX_PETSC(register_tao_adam());
   for (const StageSpec& s : spec.stages) {
+    if (s.type == "lm") continue;  // pigx's Levenberg-Marquardt, not a TAO type
     Tao tao;
     PIGX_PETSC(TaoCreate(comm, &tao));
     PetscPushErrorHandler(PetscReturnErrorHandler, nullptr);
     const PetscErrorCode rc = TaoSetType(tao, s.type.c_str());
     PetscPopErrorHandler();
     PIGX_PETSC(TaoDestroy(&tao));
-    if (rc) throw_input_error("train.stages", s.type, "a TAO type such as adam, lmvm, bqnls, bncg, nls, ntr");
+    if (rc) throw_input_error("train.stages", s.type, "lm or a TAO type such as adam, lmvm, bqnls, bncg, nls, ntr");
   }
 }
 

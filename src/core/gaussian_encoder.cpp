@@ -123,4 +123,16 @@ void GaussianEncoder::reverse(ConstView1 theta, const PointBatch& batch, View3 F
   });
 }
 
+void GaussianEncoder::jacobian(ConstView1 theta, const PointBatch& batch, View3 Fbar, View2 J) const {
+  const detail::EncoderData k = kernel_data(batch);
+  dispatch(spec_.dim, layout_.nrot == 0, [&](auto dim, auto diag) {
+    constexpr int D = decltype(dim)::value;
+    Kokkos::parallel_for("pigx::GaussianEncoder::adjoint_to_model_box", Range(0, batch.n),
+                         detail::AdjointToModelBox<D>{Fbar, batch.order, map_, spec_.channels});
+    Kokkos::parallel_for("pigx::GaussianEncoder::jacobian", Range(0, layout_.gaussians),
+                         detail::JacobianKernel<D, decltype(diag)::value>{k, Fbar, J, theta, layout_,
+                                                                          spec_.sigma_min});
+  });
+}
+
 }  // namespace pigx

@@ -150,6 +150,90 @@ struct AdjointToModelBox {
   }
 };
 
+/// One pair's contribution to the adjoints of a Gaussian: d/dw (per unit weight), d/dmu and d/dP (both
+/// including the weight), for the adjoint Fbar(p, ch, :) of the point's Taylor data (model-box form).
+template <int D>
+struct PairAdjoint {
+  double dw;
+  double dmu[D];
+  double dP[D][D];
+};
+
+/// Computes PairAdjoint for displacement dx, gv = P dx, e = exp(-q/2), point order o.
+template <int D, bool Diag>
+KOKKOS_INLINE_FUNCTION void pair_adjoint(const double (&P)[D][D], const double* dx, const double* gv, double e,
+                                         double wg, int o, const View3& Fbar, int p, int ch, PairAdjoint<D>& r) {
+  double B = Fbar(p, ch, 0);
+  double gb[D], hg[D], Hb[D][D];
+  for (int a = 0; a < D; ++a) {
+    gb[a] = 0, hg[a] = 0;
+    for (int b = 0; b < D; ++b) Hb[a][b] = 0;
+  }
+  if (o >= 1)
+    for (int a = 0; a < D; ++a) {
+      gb[a] = Fbar(p, ch, grad_index(a));
+      B -= gb[a] * gv[a];
+    }
+  if (o >= 2) {
+    for (int a = 0; a < D; ++a)
+      for (int b = 0; b < D; ++b) Hb[a][b] = Fbar(p, ch, hess_index(D, a, b));
+    for (int a = 0; a < D; ++a) {
+      double s = 0;
+      for (int b = 0; b < D; ++b) {
+        s += Hb[a][b] * gv[b];
+        if (!Diag || a == b) B -= Hb[a][b] * P[a][b];
+      }
+      hg[a] = s;
+      B += gv[a] * s;
+    }
+  }
+  r.dw = e * B;
+  const double we = wg * e;
+  for (int a = 0; a < D; ++a) {
+    double s = 0;
+    if (Diag) {
+      s = P[a][a] * (2 * hg[a] - gb[a]);
+    } else {
+      for (int b = 0; b < D; ++b) s += P[a][b] * (2 * hg[b] - gb[b]);
+    }
+    r.dmu[a] = -we * (s - B * gv[a]);
+    for (int b = 0; b < D; ++b)
+      r.dP[a][b] = we * (-0.5 * B * dx[a] * dx[b] - 0.5 * (gb[a] * dx[b] + dx[a] * gb[b]) +
+                         (hg[a] * dx[b] + dx[a] * hg[b]) - Hb[a][b]);
+  }
+}
+
+/// Loads Gaussian g's centre, half extent and precision.
+template <int D>
+KOKKOS_INLINE_FUNCTION void load_gaussian(const EncoderData& k, int g, double* m, double* hw, double (&P)[D][D]) {
+  for (int a = 0; a < D; ++a) {
+    m[a] = k.mu(g, a);
+    hw[a] = k.half(g, a);
+    for (int b = 0; b < D; ++b) P[a][b] = k.prec(g, a * D + b);
+  }
+}
+
+/// Calls f(p, dx, gv, e) for every point p (and periodic image) within Gaussian g's cut-off.
+template <int D, bool Diag, class Fn>
+KOKKOS_INLINE_FUNCTION void for_each_point(const EncoderData& k, int g, const double* m, const double* hw,
+                                           const double (&P)[D][D], Fn&& f) {
+  const int ncell = range_count(k.grid, k.ranges, g);
+  for (int kc = 0; kc < ncell; ++kc) {
+    const int c = range_cell(k.grid, k.ranges, g, kc);
+    for (int jj = k.poff(c); jj < k.poff(c + 1); ++jj) {
+      const int p = k.pitems(jj);
+      double xp[D];
+      for (int a = 0; a < D; ++a) xp[a] = k.xi(p, a);
+      for_each_image<D>(k, xp, m, hw, [&](const double* dx) {
+        double gv[D];
+        const double q = quadratic<D, Diag>(P, dx, gv);
+        if (q > k.qcut) return;
+        f(p, dx, gv, math::exp(-0.5 * q));
+      });
+    }
+  }
+}
+
 /// Per Gaussian: gradient of sum_p Fbar(p) . F(p) with respect to its mean, weight and precision,
 /// then through the precision to its log-widths and rotation.
 template <int D, bool Diag>
@@ -164,91 +248,66 @@ struct ReverseKernel {
   KOKKOS_INLINE_FUNCTION void operator()(int g) const {
     const int ch = g / k.per_channel;
     double P[D][D], m[D], hw[D];
-    for (int a = 0; a < D; ++a) {
-      m[a] = k.mu(g, a);
-      hw[a] = k.half(g, a);
-      for (int b = 0; b < D; ++b) P[a][b] = k.prec(g, a * D + b);
-    }
+    load_gaussian<D>(k, g, m, hw, P);
     const double wg = k.w(g);
-    double amu[D], aP[D][D], aw = 0;
+    double amu[D], Pbar[kMaxDim][kMaxDim], aw = 0;
     for (int a = 0; a < D; ++a) {
       amu[a] = 0;
-      for (int b = 0; b < D; ++b) aP[a][b] = 0;
+      for (int b = 0; b < D; ++b) Pbar[a][b] = 0;
     }
-    const int ncell = range_count(k.grid, k.ranges, g);
-    for (int kc = 0; kc < ncell; ++kc) {
-      const int c = range_cell(k.grid, k.ranges, g, kc);
-      for (int jj = k.poff(c); jj < k.poff(c + 1); ++jj) {
-        const int p = k.pitems(jj);
-        double xp[D];
-        for (int a = 0; a < D; ++a) xp[a] = k.xi(p, a);
-        const int o = k.order(p);
-        for_each_image<D>(k, xp, m, hw, [&](const double* dx) {
-          double gv[D];
-          const double q = quadratic<D, Diag>(P, dx, gv);
-          if (q > k.qcut) return;
-          const double e = math::exp(-0.5 * q);
-          double B = Fbar(p, ch, 0);
-          if (o == 0) {
-            aw += e * B;
-            const double we = wg * e;
-            for (int a = 0; a < D; ++a) {
-              amu[a] += we * B * gv[a];
-              for (int b = 0; b < D; ++b) aP[a][b] -= we * 0.5 * B * dx[a] * dx[b];
-            }
-            return;
-          }
-          double gb[D], hg[D];
-          for (int a = 0; a < D; ++a) {
-            gb[a] = Fbar(p, ch, grad_index(a));
-            B -= gb[a] * gv[a];
-            hg[a] = 0;
-          }
-          double Hb[D][D];
-          if (o >= 2) {
-            for (int a = 0; a < D; ++a)
-              for (int b = 0; b < D; ++b) Hb[a][b] = Fbar(p, ch, hess_index(D, a, b));
-            for (int a = 0; a < D; ++a) {
-              double s = 0;
-              for (int b = 0; b < D; ++b) {
-                s += Hb[a][b] * gv[b];
-                if (!Diag || a == b) B -= Hb[a][b] * P[a][b];
-              }
-              hg[a] = s;
-              B += gv[a] * s;
-            }
-          } else {
-            for (int a = 0; a < D; ++a)
-              for (int b = 0; b < D; ++b) Hb[a][b] = 0;
-          }
-          aw += e * B;
-          const double we = wg * e;
-          for (int a = 0; a < D; ++a) {
-            double s = 0;
-            if (Diag) {
-              s = P[a][a] * (2 * hg[a] - gb[a]);
-            } else {
-              for (int b = 0; b < D; ++b) s += P[a][b] * (2 * hg[b] - gb[b]);
-            }
-            amu[a] -= we * (s - B * gv[a]);
-            for (int b = 0; b < D; ++b)
-              aP[a][b] += we * (-0.5 * B * dx[a] * dx[b] - 0.5 * (gb[a] * dx[b] + dx[a] * gb[b]) +
-                                (hg[a] * dx[b] + dx[a] * hg[b]) - Hb[a][b]);
-          }
-        });
+    for_each_point<D, Diag>(k, g, m, hw, P, [&](int p, const double* dx, const double* gv, double e) {
+      PairAdjoint<D> r;
+      pair_adjoint<D, Diag>(P, dx, gv, e, wg, k.order(p), Fbar, p, ch, r);
+      aw += r.dw;
+      for (int a = 0; a < D; ++a) {
+        amu[a] += r.dmu[a];
+        for (int b = 0; b < D; ++b) Pbar[a][b] += r.dP[a][b];
       }
-    }
+    });
     for (int a = 0; a < D; ++a) grad(L.mu + g * D + a) = amu[a];
     grad(L.weight + g) = aw;
     GaussianShape s;
     gaussian_shape(L, sigma_min, theta.data(), g, s);
-    double Pbar[kMaxDim][kMaxDim];
-    for (int a = 0; a < D; ++a)
-      for (int b = 0; b < D; ++b) Pbar[a][b] = aP[a][b];
     double gs[kMaxDim], grot[4];
     precision_reverse(L, theta.data(), g, s, Pbar, gs, grot);
     for (int a = 0; a < D; ++a) grad(L.log_width + g * D + a) = gs[a];
     for (int r = 0; r < L.nrot; ++r) grad(L.rotation + g * L.nrot + r) = grot[r];
+  }
+};
+
+/// Per Gaussian: the columns of its parameters in the Jacobian of the point residuals, J(p, column); row p
+/// of J receives d r_p / d theta for the adjoint seed Fbar(p) = d r_p / d F(p).
+template <int D, bool Diag>
+struct JacobianKernel {
+  EncoderData k;
+  View3 Fbar;
+  View2 J;
+  ConstView1 theta;
+  ParamLayout L;
+  double sigma_min;
+
+  KOKKOS_INLINE_FUNCTION void operator()(int g) const {
+    const int ch = g / k.per_channel;
+    double P[D][D], m[D], hw[D];
+    load_gaussian<D>(k, g, m, hw, P);
+    const double wg = k.w(g);
+    GaussianShape s;
+    gaussian_shape(L, sigma_min, theta.data(), g, s);
+    for_each_point<D, Diag>(k, g, m, hw, P, [&](int p, const double* dx, const double* gv, double e) {
+      PairAdjoint<D> r;
+      pair_adjoint<D, Diag>(P, dx, gv, e, wg, k.order(p), Fbar, p, ch, r);
+      double Pbar[kMaxDim][kMaxDim], gs[kMaxDim], grot[4];
+      for (int a = 0; a < D; ++a)
+        for (int b = 0; b < D; ++b) Pbar[a][b] = r.dP[a][b];
+      precision_reverse(L, theta.data(), g, s, Pbar, gs, grot);
+      // Periodic images of one Gaussian add up in the same entries.
+      J(p, L.weight + g) += r.dw;
+      for (int a = 0; a < D; ++a) {
+        J(p, L.mu + g * D + a) += r.dmu[a];
+        J(p, L.log_width + g * D + a) += gs[a];
+      }
+      for (int q = 0; q < L.nrot; ++q) J(p, L.rotation + g * L.nrot + q) += grot[q];
+    });
   }
 };
 

@@ -77,6 +77,48 @@ void LossFunction::set_terms(std::vector<TermData> terms) {
   Fbar_ = View3("pigx::LossFunction::Fbar", n, spec_.channels, nc);
 }
 
+HeadArgs LossFunction::head_args(std::size_t t, bool gradient) {
+  const TermData& term = terms_[t];
+  HeadArgs a;
+  a.mlp = layout_.mlp_desc;
+  a.theta = theta_d_;
+  a.mlp_offset = layout_.mlp;
+  a.batch = batch_;
+  a.F = F_;
+  a.Fbar = Fbar_;
+  a.targets = targets_;
+  a.begin = begin_[t];
+  a.end = begin_[t] + static_cast<int>(term.local_count(spec_.dim));
+  a.dim = spec_.dim;
+  a.outputs = spec_.outputs;
+  a.order = term.kind == TermKind::Residual ? pde_.order() : 0;
+  a.scale = term.global_count > 0 ? term.weight / term.global_count : 0.0;
+  a.gradient = gradient;
+  return a;
+}
+
+void LossFunction::residuals_and_jacobian(const double* theta, View1& r, View2& J) {
+  PIGX_CHECK(pde_.equations() == 1 && spec_.outputs == 1, "the Jacobian needs one residual per point; problem '",
+             pde_.name(), "' has ", pde_.equations(), " equations and ", spec_.outputs, " outputs");
+  const int n = batch_.n;
+  if (static_cast<int>(r.extent(0)) != n) r = View1("pigx::LossFunction::r", n);
+  if (static_cast<int>(J.extent(0)) != n || J.extent(1) != layout_.total)
+    J = View2("pigx::LossFunction::J", n, layout_.total);
+  else
+    Kokkos::deep_copy(J, 0.0);
+  upload_theta(theta);
+  encoder_.prepare(theta_d_, batch_);
+  encoder_.forward(batch_, F_);
+  for (std::size_t t = 0; t < terms_.size(); ++t) {
+    const HeadArgs a = head_args(t, true);
+    if (terms_[t].kind == TermKind::Residual)
+      pde_.residual_jacobian_head(a, J, r);
+    else
+      run_jacobian_head(ValueResidual{targets_, spec_.outputs}, a, J, r);
+  }
+  encoder_.jacobian(theta_d_, batch_, Fbar_, J);
+}
+
 void LossFunction::upload_theta(const double* theta) {
   Kokkos::deep_copy(theta_d_, HostUnmanaged1(theta, layout_.total));
 }
@@ -90,21 +132,7 @@ double LossFunction::evaluate(const double* theta, double* grad, std::vector<dou
   double total = 0;
   for (std::size_t t = 0; t < terms_.size(); ++t) {
     const TermData& term = terms_[t];
-    HeadArgs a;
-    a.mlp = layout_.mlp_desc;
-    a.theta = theta_d_;
-    a.mlp_offset = layout_.mlp;
-    a.batch = batch_;
-    a.F = F_;
-    a.Fbar = Fbar_;
-    a.targets = targets_;
-    a.begin = begin_[t];
-    a.end = begin_[t] + static_cast<int>(term.local_count(spec_.dim));
-    a.dim = spec_.dim;
-    a.outputs = spec_.outputs;
-    a.order = term.kind == TermKind::Residual ? pde_.order() : 0;
-    a.scale = term.global_count > 0 ? term.weight / term.global_count : 0.0;
-    a.gradient = grad != nullptr;
+    HeadArgs a = head_args(t, grad != nullptr);
     a.loss = &term_loss[t];
     a.mlp_grad = mlp_grad_.data();
     if (term.kind == TermKind::Residual)

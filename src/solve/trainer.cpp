@@ -7,6 +7,7 @@
 #include <iomanip>
 #include <sstream>
 
+#include "pigx/solve/levenberg_marquardt.hpp"
 #include "pigx/solve/petsc_check.hpp"
 #include "pigx/solve/tao_adam.hpp"
 
@@ -122,9 +123,10 @@ void Trainer::monitor(long long stage_iteration, double f) {
     last_good_ = theta_;
     have_good_ = true;
   }
-  Tao tao = static_cast<Tao>(tao_);
-  const double lr = spec_.learning_rate * std::pow(spec_.lr_decay, static_cast<double>(it / spec_.lr_decay_every));
-  PIGX_PETSC(tao_adam_set_learning_rate(tao, lr));
+  if (tao_) {
+    const double lr = spec_.learning_rate * std::pow(spec_.lr_decay, static_cast<double>(it / spec_.lr_decay_every));
+    PIGX_PETSC(tao_adam_set_learning_rate(static_cast<Tao>(tao_), lr));
+  }
   if (spec_.progress_every <= 0 || it % spec_.progress_every != 0 || stage_iteration == 0) return;
   const double err = grid_ ? test_error(comm_, loss_, theta_.data(), *grid_, nullptr) : NAN;
   if (rank_ != 0) return;
@@ -164,6 +166,30 @@ TrainReport Trainer::train(std::vector<double>& theta) {
   for (const StageSpec& stage : spec_.stages) {
     if (stop) break;
     stage_type_ = stage.type;
+    const long long every = stage.resample_every >= 0 ? stage.resample_every : spec_.resample_every;
+    if (stage.type == "lm") {
+      // Levenberg-Marquardt is pigx's own loop (it needs residuals and the Jacobian, not TAO's callbacks).
+      PIGX_PETSC(gather_all(&ctx, x, theta_));
+      LevenbergMarquardt lm(dp_);
+      long long left = stage.iterations;
+      while (left > 0 && !stop) {
+        const long long chunk = every > 0 ? std::min(left, every) : left;
+        const long long its = lm.run(theta_, chunk, [&](long long step, double f) {
+          term_loss_ = lm.term_loss();
+          monitor(step, f);
+          if (out_of_time()) stop = true, reason_text = "time limit";
+          return !stop;
+        });
+        done_ += its;
+        left -= chunk;
+        if (left > 0 && every > 0 && !stop) resample();
+      }
+      PetscScalar* a;
+      PIGX_PETSC(VecGetArray(x, &a));
+      for (PetscInt i = lo; i < hi; ++i) a[i - lo] = theta_[i];
+      PIGX_PETSC(VecRestoreArray(x, &a));
+      continue;
+    }
     Tao tao;
     PIGX_PETSC(TaoCreate(comm_, &tao));
     tao_ = tao;
@@ -175,7 +201,6 @@ TrainReport Trainer::train(std::vector<double>& theta) {
     PIGX_PETSC(TaoSetConvergenceTest(tao, convergence_test, &ctx));
     PIGX_PETSC(TaoSetMonitor(tao, monitor_callback, &ctx, nullptr));
     PIGX_PETSC(TaoSetFromOptions(tao));
-    const long long every = stage.resample_every >= 0 ? stage.resample_every : spec_.resample_every;
     long long left = stage.iterations;
     while (left > 0 && !stop) {
       const long long chunk = every > 0 ? std::min(left, every) : left;

@@ -41,6 +41,10 @@ class GaussianEncoder {
   /// Fbar is modified (converted in place to model-box coordinates).
   void reverse(ConstView1 theta, const PointBatch& batch, View3 Fbar, View1 grad) const;
 
+  /// Adds to J(p, column) the derivative of r_p with respect to every Gaussian parameter, where
+  /// Fbar(p) = d r_p / d F(p) (modified in place like in reverse()).
+  void jacobian(ConstView1 theta, const PointBatch& batch, View3 Fbar, View2 J) const;
+
   /// Number of (point, Gaussian) pairs inside the cut-off in the last forward call (for reports).
   long long last_pairs() const { return pairs_; }
 

@@ -52,11 +52,17 @@ class LossFunction {
   /// layout().total) gets the gradient when non-null.
   double evaluate(const double* theta, double* grad, std::vector<double>& term_loss);
 
+  /// Residuals and Jacobian of this rank's points at theta: r(p) = sqrt(weight / global count) times the
+  /// point's residual (so the loss is the global sum of r^2) and J(p, k) = d r(p) / d theta_k, one row per
+  /// local point in term order. Needs one residual equation per point. J and r are resized as needed.
+  void residuals_and_jacobian(const double* theta, View1& r, View2& J);
+
   /// Taylor data of u up to `order` at n host points: out [n][outputs][taylor_size(dim, order)].
   void evaluate_u(const double* theta, const double* points, long long n, int order, std::vector<double>& out);
 
  private:
   void upload_theta(const double* theta);
+  HeadArgs head_args(std::size_t term, bool gradient);
   PointBatch make_batch(const double* points, long long n, const std::vector<int>& orders);
 
   const Pde& pde_;

@@ -94,6 +94,46 @@ void run_head(const Residual& res, const HeadArgs& args) {
     for (int i = 0; i < args.mlp.size; ++i) args.mlp_grad[i] += out[1 + i];
 }
 
+/// Per point of one term (one residual equation per point): the scaled residual r(p) = sqrt(scale) r_p,
+/// its MLP derivatives into J(p, mlp columns) and its feature adjoint into Fbar(p).
+template <class Residual>
+struct JacobianHeadKernel {
+  Residual res;
+  HeadArgs a;
+  View2 J;
+  View1 r;
+
+  KOKKOS_INLINE_FUNCTION void operator()(int i) const {
+    const int p = a.begin + i;
+    const int nc = taylor_size(a.dim, a.order), K = a.mlp.width[0], O = a.outputs;
+    const double* theta = a.theta.data() + a.mlp_offset;
+    double Fp[kMaxChannels * kMaxComp], U[kMaxOutputs * kMaxComp];
+    for (int c = 0; c < K; ++c)
+      for (int j = 0; j < nc; ++j) Fp[c * nc + j] = a.F(p, c, j);
+    MlpScratch s;
+    mlp_forward(a.mlp, theta, a.dim, a.order, Fp, s, U);
+    double x[kMaxDim];
+    for (int d = 0; d < a.dim; ++d) x[d] = a.batch.x(p, d);
+    double rv[kMaxEquations], Jr[kMaxEquations * kMaxOutputs * kMaxComp];
+    res.eval(p, x, U, nc, rv, Jr);
+    const double sq = math::sqrt(a.scale);
+    r(p) = sq * rv[0];
+    double Ubar[kMaxOutputs * kMaxComp];
+    for (int j = 0; j < O * nc; ++j) Ubar[j] = sq * Jr[j];
+    double Fb[kMaxChannels * kMaxComp];
+    mlp_reverse(a.mlp, theta, a.dim, a.order, s, Ubar, &J(p, a.mlp_offset), Fb);
+    for (int c = 0; c < K; ++c)
+      for (int j = 0; j < nc; ++j) a.Fbar(p, c, j) = Fb[c * nc + j];
+  }
+};
+
+/// Runs a Jacobian head over a term's points.
+template <class Residual>
+void run_jacobian_head(const Residual& res, const HeadArgs& args, View2 J, View1 r) {
+  Kokkos::parallel_for("pigx::JacobianHeadKernel", Range(0, args.end - args.begin),
+                       JacobianHeadKernel<Residual>{res, args, J, r});
+}
+
 /// Residual of a PDE equation type Eq (see pde.hpp) with its exact linearisation by dual numbers.
 template <class Eq>
 struct PdeResidual {

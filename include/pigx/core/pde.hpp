@@ -62,6 +62,10 @@ class Pde {
   virtual TestGridSpec test_grid() const = 0;
   /// Runs the residual head over a term's points (device).
   virtual void residual_head(const HeadArgs& args) const = 0;
+  /// Runs the residual Jacobian head over a term's points (device; one equation per point).
+  virtual void residual_jacobian_head(const HeadArgs& args, View2 J, View1 r) const = 0;
+  /// Number of residual equations per point.
+  virtual int equations() const = 0;
 };
 
 /// Implements the kernel side of Pde for an equation type Eq that provides:
@@ -74,7 +78,11 @@ class PdeAdaptor : public Pde {
   int dim() const override { return Eq::dim; }
   int outputs() const override { return Eq::outputs; }
   int order() const override { return Eq::order; }
+  int equations() const override { return Eq::equations; }
   void residual_head(const HeadArgs& args) const override { run_head(PdeResidual<Eq>{eq_}, args); }
+  void residual_jacobian_head(const HeadArgs& args, View2 J, View1 r) const override {
+    run_jacobian_head(PdeResidual<Eq>{eq_}, args, J, r);
+  }
 
  protected:
   Eq eq_;

@@ -1,0 +1,38 @@
+// Levenberg-Marquardt on the residuals of a data-parallel loss: each rank forms J^T J and J^T r of its
+// rows, one reduction sums them, and every rank solves the same damped normal equations (Cholesky,
+// LAPACK through PETSc). Dense in the parameters: meant for models up to a few thousand parameters.
+#pragma once
+
+#include <mpi.h>
+
+#include <functional>
+#include <vector>
+
+#include "pigx/parallel/data_parallel.hpp"
+
+namespace pigx {
+
+/// Damped Gauss-Newton with Marquardt scaling (diag(J^T J), kept as a running maximum with a floor so that
+/// restarts after resampling do not diverge) and Nielsen's damping update.
+class LevenbergMarquardt {
+ public:
+  /// Works on `dp`'s loss (its local points must give one residual each). Not collective.
+  explicit LevenbergMarquardt(DataParallelLoss& dp);
+  /// Collective: runs up to `iterations` accepted or rejected steps from theta. After each step it calls
+  /// after_step(step, loss), which returns false to stop. Returns the number of steps taken.
+  long long run(std::vector<double>& theta, long long iterations,
+                const std::function<bool(long long, double)>& after_step);
+  /// Current damping parameter (kept between run() calls).
+  double damping() const { return mu_; }
+  /// Each loss term's value at the current iterate.
+  const std::vector<double>& term_loss() const { return terms_; }
+
+ private:
+  DataParallelLoss& dp_;
+  double mu_ = 1e-3, nu_ = 2;
+  std::vector<double> scale_, terms_;
+  View1 r_;
+  View2 J_;
+};
+
+}  // namespace pigx
