@@ -8,6 +8,7 @@
 
 #include "pigx/core/collocation.hpp"
 #include "pigx/parallel/data_parallel.hpp"
+#include "pigx/solve/levenberg_marquardt.hpp"
 #include "pigx/solve/trainer.hpp"
 #include "test_support.hpp"
 
@@ -103,6 +104,37 @@ TEST(DataParallel, TrainingHistoryIndependentOfRankCount) {
   const auto parallel = run(MPI_COMM_WORLD);
   const auto serial = run(MPI_COMM_SELF);
   EXPECT_LE(test::max_rel_diff(parallel, serial), 1e-8) << "on " << world_size() << " ranks";
+}
+
+TEST(DataParallel, LevenbergMarquardtLowersLossAndIsRankInvariant) {
+  auto pde = builtin_pdes().create("helmholtz");
+  const ModelSpec spec = spec_for(*pde);
+  auto run = [&](MPI_Comm comm, double& first, double& last) {
+    LossFunction loss(*pde, spec);
+    int rank, size;
+    MPI_Comm_rank(comm, &rank);
+    MPI_Comm_size(comm, &size);
+    loss.set_terms(draw_terms(*pde, sampling(), 3, 0, rank, size));
+    std::vector<double> theta, terms;
+    initialise_parameters(spec, loss.layout(), loss.model_box(), 5, theta);
+    DataParallelLoss dp(comm, loss);
+    first = dp.evaluate(theta.data(), nullptr, terms);
+    LevenbergMarquardt lm(dp);
+    last = first;
+    const long long steps = lm.run(theta, 8, [&](long long, double f) {
+      EXPECT_LE(f, last) << "an accepted step never raises the loss";
+      last = f;
+      return true;
+    });
+    EXPECT_EQ(steps, 8);
+    return theta;
+  };
+  double f0, f1, g0, g1;
+  const auto parallel = run(MPI_COMM_WORLD, f0, f1);
+  const auto serial = run(MPI_COMM_SELF, g0, g1);
+  EXPECT_LT(f1, 0.8 * f0) << "8 Levenberg-Marquardt steps from a random start should lower the loss";
+  EXPECT_NEAR(f1, g1, 1e-6 * g1);
+  EXPECT_LE(test::max_rel_diff(parallel, serial), 1e-6);
 }
 
 }  // namespace
