@@ -66,6 +66,8 @@ po::options_description general_options() {
       ("output.dir", po::value<std::string>()->default_value("results"), "where summary.json and solution.h5 go")
       ("output.progress_every", po::value<long long>()->default_value(100),
        "iterations between progress lines (0: none)")
+      ("output.test_every", po::value<long long>()->default_value(-1),
+       "iterations between test errors in progress lines (0: final only; -1: every progress line)")
       ("output.solution", po::value<bool>()->default_value(true), "write solution.h5 and solution.xdmf");
   po::options_description all;
   all.add(problem).add(model).add(sampling).add(loss).add(train).add(output);
@@ -289,6 +291,9 @@ CommandLine read_command_line(const std::vector<std::string>& args, const PdeReg
   require(t.max_time >= 0, "train.max_time", c.effective["train.max_time"], "seconds >= 0");
   t.progress_every = get<long long>(vm, "output.progress_every");
   require(t.progress_every >= 0, "output.progress_every", c.effective["output.progress_every"], "a count >= 0");
+  t.test_every = get<long long>(vm, "output.test_every");
+  require(t.test_every >= -1, "output.test_every", c.effective["output.test_every"], "a count >= -1");
+  if (t.test_every < 0) t.test_every = t.progress_every;
   c.petsc_options = get<std::string>(vm, "train.petsc_options");
   c.output_dir = get<std::string>(vm, "output.dir");
   require(!c.output_dir.empty(), "output.dir", "", "a directory name");

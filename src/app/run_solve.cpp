@@ -51,6 +51,7 @@ io::JsonObject make_summary(const RunConfig& c, int ranks, const RunResult& r, c
   s.set("parameters", r.parameters);
   s.set("iterations", r.iterations);
   s.set("evaluations", r.evaluations);
+  s.set("jacobian_evaluations", rep.jacobian_evaluations);
   s.set("wall_s", r.wall_s);
   s.set("train_s", train_s);
   s.set("s_per_iteration", r.iterations > 0 ? train_s / r.iterations : 0.0);

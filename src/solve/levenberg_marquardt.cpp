@@ -23,6 +23,7 @@ long long LevenbergMarquardt::run(std::vector<double>& theta, long long iteratio
   long long step = 0;
   while (step < iterations) {
     dp_.local().residuals_and_jacobian(theta.data(), r_, J_);
+    ++jacobians_;
     auto r = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), r_);
     auto J = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), J_);
     const PetscBLASInt n = static_cast<PetscBLASInt>(r.extent(0)), one = 1;

@@ -128,7 +128,8 @@ void Trainer::monitor(long long stage_iteration, double f) {
     PIGX_PETSC(tao_adam_set_learning_rate(static_cast<Tao>(tao_), lr));
   }
   if (spec_.progress_every <= 0 || it % spec_.progress_every != 0 || stage_iteration == 0) return;
-  const double err = grid_ ? test_error(comm_, loss_, theta_.data(), *grid_, nullptr) : NAN;
+  const bool with_test = grid_ && spec_.test_every > 0 && it % spec_.test_every == 0;
+  const double err = with_test ? test_error(comm_, loss_, theta_.data(), *grid_, nullptr) : NAN;
   if (rank_ != 0) return;
   const double t = elapsed();
   double left = it > 0 ? t / it * (planned_ - it) : 0;
@@ -136,7 +137,7 @@ void Trainer::monitor(long long stage_iteration, double f) {
   std::ostringstream os;
   os << "it " << std::setw(6) << it << " [" << stage_type_ << "]  loss " << fmt(f);
   for (std::size_t k = 0; k < term_loss_.size(); ++k) os << "  " << loss_.terms()[k].name << " " << fmt(term_loss_[k]);
-  os << "  test_rel_l2 " << fmt(err) << "  elapsed " << std::fixed << std::setprecision(1) << t << " s  left "
+  os << "  test_rel_l2 " << (with_test ? fmt(err) : std::string("-")) << "  elapsed " << std::fixed << std::setprecision(1) << t << " s  left "
      << std::max(0.0, left) << " s\n";
   log_ << os.str() << std::flush;
 }
@@ -184,6 +185,7 @@ TrainReport Trainer::train(std::vector<double>& theta) {
         left -= chunk;
         if (left > 0 && every > 0 && !stop) resample();
       }
+      jacobians_ += lm.jacobians();
       PetscScalar* a;
       PIGX_PETSC(VecGetArray(x, &a));
       for (PetscInt i = lo; i < hi; ++i) a[i - lo] = theta_[i];
@@ -242,6 +244,7 @@ TrainReport Trainer::train(std::vector<double>& theta) {
   for (const auto& t : loss_.terms()) rep.term_names.push_back(t.name);
   rep.iterations = done_;
   rep.evaluations = dp_.evaluations();
+  rep.jacobian_evaluations = jacobians_;
   rep.wall_s = elapsed();
   rep.stop_reason = reason_text;
   return rep;

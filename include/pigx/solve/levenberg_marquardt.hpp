@@ -24,12 +24,15 @@ class LevenbergMarquardt {
                 const std::function<bool(long long, double)>& after_step);
   /// Current damping parameter (kept between run() calls).
   double damping() const { return mu_; }
+  /// Number of Jacobian evaluations so far.
+  long long jacobians() const { return jacobians_; }
   /// Each loss term's value at the current iterate.
   const std::vector<double>& term_loss() const { return terms_; }
 
  private:
   DataParallelLoss& dp_;
   double mu_ = 1e-3, nu_ = 2;
+  long long jacobians_ = 0;
   std::vector<double> scale_, terms_;
   View1 r_;
   View2 J_;

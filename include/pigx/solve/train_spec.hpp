@@ -28,6 +28,7 @@ struct TrainSpec {
   long long resample_every = 0;    ///< 0: keep the first points
   double max_time = 0;             ///< wall-clock limit in seconds for all stages (0: none)
   long long progress_every = 100;  ///< iterations between progress lines (0: none)
+  long long test_every = 100;      ///< iterations between test errors in progress lines (0: final only)
 };
 
 }  // namespace pigx

@@ -21,6 +21,7 @@ namespace pigx {
 struct TrainReport {
   long long iterations = 0;
   long long evaluations = 0;
+  long long jacobian_evaluations = 0;
   double wall_s = 0;
   double loss = 0;
   std::vector<std::string> term_names;
@@ -61,6 +62,7 @@ class Trainer {
   std::uint64_t round_ = 0;
   long long done_ = 0;     // iterations completed in earlier chunks
   long long planned_ = 0;  // iterations of all stages
+  long long jacobians_ = 0;
   void* tao_ = nullptr;    // current Tao (for the learning-rate schedule)
   std::vector<double> theta_, grad_, term_loss_, last_good_;
   bool have_good_ = false;
