@@ -34,6 +34,11 @@ GaussianEncoder::GaussianEncoder(const ModelSpec& spec, const Box& physical_doma
   w_ = View1("pigx::GaussianEncoder::w", G);
   half_ = View2("pigx::GaussianEncoder::half", G, D);
   ranges_ = CellRanges("pigx::GaussianEncoder::ranges", G, 2 * D);
+  channel_ = IView1("pigx::GaussianEncoder::channel", G);
+  const IView1 channel = channel_;
+  const int N = layout_.per_channel;
+  Kokkos::parallel_for(
+      "pigx::GaussianEncoder::channels", Range(0, G), KOKKOS_LAMBDA(int g) { channel(g) = g / N; });
 }
 
 void GaussianEncoder::prepare(ConstView1 theta, const PointBatch& batch) {
@@ -92,6 +97,7 @@ detail::EncoderData GaussianEncoder::kernel_data(const PointBatch& batch) const 
   k.qcut = dense_ ? std::numeric_limits<double>::infinity() : qcut_;
   k.per_channel = layout_.per_channel;
   k.channels = spec_.channels;
+  k.channel = channel_;
   k.mu = mu_, k.prec = prec_, k.half = half_, k.w = w_;
   k.ranges = ranges_;
   k.goff = gauss_lists_.offsets, k.gitems = gauss_lists_.items;

@@ -16,6 +16,7 @@ struct EncoderData {
   bool any_periodic;
   double qcut;
   int per_channel, channels;
+  IView1 channel;  // channel of each Gaussian (avoids an integer division per pair)
   View2 mu, prec, half;
   View1 w;
   CellRanges ranges;
@@ -73,6 +74,16 @@ KOKKOS_INLINE_FUNCTION double quadratic(const double (&P)[D][D], const double* d
   return q;
 }
 
+/// Loads Gaussian g's centre, half extent and precision (only its diagonal when Diag).
+template <int D, bool Diag>
+KOKKOS_INLINE_FUNCTION void load_gaussian(const EncoderData& k, int g, double* m, double* hw, double (&P)[D][D]) {
+  for (int a = 0; a < D; ++a) {
+    m[a] = k.mu(g, a);
+    hw[a] = k.half(g, a);
+    for (int b = 0; b < D; ++b) P[a][b] = (!Diag || a == b) ? k.prec(g, a * D + b) : 0.0;
+  }
+}
+
 /// Per point: sum of the Taylor data of every Gaussian within the cut-off, in model-box coordinates.
 template <int D, bool Diag>
 struct ForwardKernel {
@@ -93,12 +104,8 @@ struct ForwardKernel {
     for (int jj = k.goff(cell); jj < k.goff(cell + 1); ++jj) {
       const int g = k.gitems(jj);
       double m[D], hw[D], P[D][D];
-      for (int a = 0; a < D; ++a) {
-        m[a] = k.mu(g, a);
-        hw[a] = k.half(g, a);
-        for (int b = 0; b < D; ++b) P[a][b] = k.prec(g, a * D + b);
-      }
-      double* f = acc[g / k.per_channel];
+      load_gaussian<D, Diag>(k, g, m, hw, P);
+      double* f = acc[k.channel(g)];
       const double wg = k.w(g);
       for_each_image<D>(k, x, m, hw, [&](const double* dx) {
         double gv[D];
@@ -203,15 +210,6 @@ KOKKOS_INLINE_FUNCTION void pair_adjoint(const double (&P)[D][D], const double* 
   }
 }
 
-/// Loads Gaussian g's centre, half extent and precision.
-template <int D>
-KOKKOS_INLINE_FUNCTION void load_gaussian(const EncoderData& k, int g, double* m, double* hw, double (&P)[D][D]) {
-  for (int a = 0; a < D; ++a) {
-    m[a] = k.mu(g, a);
-    hw[a] = k.half(g, a);
-    for (int b = 0; b < D; ++b) P[a][b] = k.prec(g, a * D + b);
-  }
-}
 
 /// Calls f(p, dx, gv, e) for every point p (and periodic image) within Gaussian g's cut-off.
 template <int D, bool Diag, class Fn>
@@ -248,7 +246,7 @@ struct ReverseKernel {
   KOKKOS_INLINE_FUNCTION void operator()(int g) const {
     const int ch = g / k.per_channel;
     double P[D][D], m[D], hw[D];
-    load_gaussian<D>(k, g, m, hw, P);
+    load_gaussian<D, Diag>(k, g, m, hw, P);
     const double wg = k.w(g);
     double amu[D], Pbar[kMaxDim][kMaxDim], aw = 0;
     for (int a = 0; a < D; ++a) {
@@ -289,7 +287,7 @@ struct JacobianKernel {
   KOKKOS_INLINE_FUNCTION void operator()(int g) const {
     const int ch = g / k.per_channel;
     double P[D][D], m[D], hw[D];
-    load_gaussian<D>(k, g, m, hw, P);
+    load_gaussian<D, Diag>(k, g, m, hw, P);
     const double wg = k.w(g);
     GaussianShape s;
     gaussian_shape(L, sigma_min, theta.data(), g, s);

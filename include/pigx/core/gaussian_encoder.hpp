@@ -62,6 +62,7 @@ class GaussianEncoder {
   View1 w_;
   View2 half_;       // [G][D]
   CellRanges ranges_;
+  IView1 channel_;
   CellLists gauss_lists_, point_lists_;
   mutable long long pairs_ = 0;
 };
