@@ -29,7 +29,8 @@ void expect_input_error(const std::vector<std::string>& args, const std::vector<
   }
 }
 
-const char* kGood = "[problem]\ntype = helmholtz\na1 = 3\n[model]\ngaussians = 10\n[train]\nstages = adam:5\n";
+const char* kGood =
+    "[problem]\ntype = helmholtz\na1 = 3\n[model]\ngaussians = 10\n[train]\nstages = adam:5\n";
 
 TEST(Config, ReadsFileAndCommandLineWins) {
   const auto ini = write_ini("good.ini", kGood);
@@ -71,7 +72,8 @@ TEST(Config, OutOfRangeNamesKeyAndValue) {
 }
 
 TEST(Config, UnknownProblemListsTypes) {
-  expect_input_error({write_ini("p.ini", "[problem]\ntype = navier\n")}, {"problem.type", "navier", "helmholtz"});
+  expect_input_error({write_ini("p.ini", "[problem]\ntype = navier\n")},
+                     {"problem.type", "navier", "helmholtz"});
   expect_input_error({write_ini("q.ini", "[model]\nchannels = 2\n")}, {"problem.type"});
 }
 

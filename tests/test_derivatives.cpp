@@ -94,17 +94,16 @@ TEST_P(InputDerivatives, GradientAndHessianMatchFiniteDifferences) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    AllKinds, InputDerivatives,
-    ::testing::Values(InputCase{1, Covariance::Diagonal, Activation::Tanh, false},
-                      InputCase{1, Covariance::Diagonal, Activation::Sin, true},
-                      InputCase{2, Covariance::Diagonal, Activation::Tanh, false},
-                      InputCase{2, Covariance::Full, Activation::Tanh, false},
-                      InputCase{2, Covariance::Full, Activation::Sin, true},
-                      InputCase{3, Covariance::Diagonal, Activation::Sin, false},
-                      InputCase{3, Covariance::Full, Activation::Tanh, false},
-                      InputCase{3, Covariance::Full, Activation::Sin, true},
-                      InputCase{4, Covariance::Diagonal, Activation::Tanh, false}));
+INSTANTIATE_TEST_SUITE_P(AllKinds, InputDerivatives,
+                         ::testing::Values(InputCase{1, Covariance::Diagonal, Activation::Tanh, false},
+                                           InputCase{1, Covariance::Diagonal, Activation::Sin, true},
+                                           InputCase{2, Covariance::Diagonal, Activation::Tanh, false},
+                                           InputCase{2, Covariance::Full, Activation::Tanh, false},
+                                           InputCase{2, Covariance::Full, Activation::Sin, true},
+                                           InputCase{3, Covariance::Diagonal, Activation::Sin, false},
+                                           InputCase{3, Covariance::Full, Activation::Tanh, false},
+                                           InputCase{3, Covariance::Full, Activation::Sin, true},
+                                           InputCase{4, Covariance::Diagonal, Activation::Tanh, false}));
 
 // Loss terms on random points: the PDE residual, a boundary-like value term and an initial-like one.
 std::vector<TermData> random_terms(const Pde& pde, int n, unsigned seed) {

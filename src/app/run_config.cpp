@@ -19,56 +19,58 @@ namespace {
 // Every general key with its default and help text; PDE keys are added per problem type.
 po::options_description general_options() {
   po::options_description problem("[problem]");
-  problem.add_options()
-      ("problem.type", po::value<std::string>(), "PDE to solve (required): see the list of types below")
-      ("problem.data_dir", po::value<std::string>()->default_value(PIGX_DEFAULT_DATA_DIR),
-       "directory holding the reference solutions (HDF5) of benchmarks without a closed form");
+  problem.add_options()("problem.type", po::value<std::string>(),
+                        "PDE to solve (required): see the list of types below")(
+      "problem.data_dir", po::value<std::string>()->default_value(PIGX_DEFAULT_DATA_DIR),
+      "directory holding the reference solutions (HDF5) of benchmarks without a closed form");
   po::options_description model("[model]");
-  model.add_options()
-      ("model.channels", po::value<int>()->default_value(4), "feature channels k (1..16)")
-      ("model.gaussians", po::value<int>()->default_value(100), "Gaussians per channel N")
-      ("model.covariance", po::value<std::string>()->default_value("diagonal"), "diagonal | full")
-      ("model.hidden", po::value<std::string>()->default_value("16"), "hidden layer widths, e.g. 16 or 32,32")
-      ("model.activation", po::value<std::string>()->default_value("tanh"), "tanh | sin")
-      ("model.sigma0", po::value<double>()->default_value(0.1), "initial Gaussian width on the model box")
-      ("model.sigma_min", po::value<double>()->default_value(1e-3),
-       "width floor on the model box (tie it to the collocation spacing)")
-      ("model.weight_std", po::value<double>()->default_value(0.01), "std. dev. of the initial Gaussian weights")
-      ("model.box_lo", po::value<double>()->default_value(0.0), "the domain is mapped onto [box_lo, box_hi]^d")
-      ("model.box_hi", po::value<double>()->default_value(2.0), "upper end of the model box")
-      ("model.truncation", po::value<double>()->default_value(1e-8),
-       "a Gaussian is cut where it falls below this fraction of its peak");
+  model.add_options()("model.channels", po::value<int>()->default_value(4), "feature channels k (1..16)")(
+      "model.gaussians", po::value<int>()->default_value(100), "Gaussians per channel N")(
+      "model.covariance", po::value<std::string>()->default_value("diagonal"), "diagonal | full")(
+      "model.hidden", po::value<std::string>()->default_value("16"), "hidden layer widths, e.g. 16 or 32,32")(
+      "model.activation", po::value<std::string>()->default_value("tanh"), "tanh | sin")(
+      "model.sigma0", po::value<double>()->default_value(0.1), "initial Gaussian width on the model box")(
+      "model.sigma_min", po::value<double>()->default_value(1e-3),
+      "width floor on the model box (tie it to the collocation spacing)")(
+      "model.weight_std", po::value<double>()->default_value(0.01),
+      "std. dev. of the initial Gaussian weights")("model.box_lo", po::value<double>()->default_value(0.0),
+                                                   "the domain is mapped onto [box_lo, box_hi]^d")(
+      "model.box_hi", po::value<double>()->default_value(2.0), "upper end of the model box")(
+      "model.truncation", po::value<double>()->default_value(1e-8),
+      "a Gaussian is cut where it falls below this fraction of its peak");
   po::options_description sampling("[sampling]");
-  sampling.add_options()
-      ("sampling.residual", po::value<long long>()->default_value(4096), "PDE residual points")
-      ("sampling.boundary", po::value<long long>()->default_value(1024), "boundary points (all faces together)")
-      ("sampling.initial", po::value<long long>()->default_value(256), "initial-condition points")
-      ("sampling.resample_every", po::value<long long>()->default_value(0),
-       "draw new points every n iterations (0: never)");
+  sampling.add_options()("sampling.residual", po::value<long long>()->default_value(4096),
+                         "PDE residual points")("sampling.boundary",
+                                                po::value<long long>()->default_value(1024),
+                                                "boundary points (all faces together)")(
+      "sampling.initial", po::value<long long>()->default_value(256), "initial-condition points")(
+      "sampling.resample_every", po::value<long long>()->default_value(0),
+      "draw new points every n iterations (0: never)");
   po::options_description loss("[loss]");
-  loss.add_options()
-      ("loss.residual", po::value<double>()->default_value(1.0), "weight of the PDE residual term")
-      ("loss.boundary", po::value<double>()->default_value(1.0), "weight of the boundary term")
-      ("loss.initial", po::value<double>()->default_value(1.0), "weight of the initial-condition term");
+  loss.add_options()("loss.residual", po::value<double>()->default_value(1.0),
+                     "weight of the PDE residual term")(
+      "loss.boundary", po::value<double>()->default_value(1.0), "weight of the boundary term")(
+      "loss.initial", po::value<double>()->default_value(1.0), "weight of the initial-condition term");
   po::options_description train("[train]");
-  train.add_options()
-      ("train.seed", po::value<long long>()->default_value(1), "random seed (initialisation and sampling)")
-      ("train.stages", po::value<std::string>()->default_value("adam:1000"),
-       "optimiser stages type:iterations[:resample_every], e.g. adam:2000,lmvm:500:0 (any TAO type; adam is pigx's)")
-      ("train.learning_rate", po::value<double>()->default_value(1e-3), "Adam's initial learning rate")
-      ("train.lr_decay", po::value<double>()->default_value(0.9), "learning-rate factor per decay period")
-      ("train.lr_decay_every", po::value<long long>()->default_value(2000), "iterations per decay period")
-      ("train.max_time", po::value<double>()->default_value(0.0), "wall-clock limit in seconds (0: none)")
-      ("train.petsc_options", po::value<std::string>()->default_value(""),
-       "extra PETSc options, e.g. \"-tao_ls_type armijo\"");
+  train.add_options()("train.seed", po::value<long long>()->default_value(1),
+                      "random seed (initialisation and sampling)")(
+      "train.stages", po::value<std::string>()->default_value("adam:1000"),
+      "optimiser stages type:iterations[:resample_every], e.g. adam:2000,lmvm:500:0 (any TAO type; adam is "
+      "pigx's)")("train.learning_rate", po::value<double>()->default_value(1e-3),
+                 "Adam's initial learning rate")("train.lr_decay", po::value<double>()->default_value(0.9),
+                                                 "learning-rate factor per decay period")(
+      "train.lr_decay_every", po::value<long long>()->default_value(2000), "iterations per decay period")(
+      "train.max_time", po::value<double>()->default_value(0.0), "wall-clock limit in seconds (0: none)")(
+      "train.petsc_options", po::value<std::string>()->default_value(""),
+      "extra PETSc options, e.g. \"-tao_ls_type armijo\"");
   po::options_description output("[output]");
-  output.add_options()
-      ("output.dir", po::value<std::string>()->default_value("results"), "where summary.json and solution.h5 go")
-      ("output.progress_every", po::value<long long>()->default_value(100),
-       "iterations between progress lines (0: none)")
-      ("output.test_every", po::value<long long>()->default_value(-1),
-       "iterations between test errors in progress lines (0: final only; -1: every progress line)")
-      ("output.solution", po::value<bool>()->default_value(true), "write solution.h5 and solution.xdmf");
+  output.add_options()("output.dir", po::value<std::string>()->default_value("results"),
+                       "where summary.json and solution.h5 go")(
+      "output.progress_every", po::value<long long>()->default_value(100),
+      "iterations between progress lines (0: none)")(
+      "output.test_every", po::value<long long>()->default_value(-1),
+      "iterations between test errors in progress lines (0: final only; -1: every progress line)")(
+      "output.solution", po::value<bool>()->default_value(true), "write solution.h5 and solution.xdmf");
   po::options_description all;
   all.add(problem).add(model).add(sampling).add(loss).add(train).add(output);
   return all;
@@ -90,8 +92,8 @@ std::vector<std::string> option_names(const po::options_description& d) {
 }
 
 // Parses the command line (pigx keys only) and the INI file into vm; command line first, so it wins.
-void parse_into(const std::vector<std::string>& cli, const std::string& file, const po::options_description& d,
-                bool allow_unregistered, po::variables_map& vm) {
+void parse_into(const std::vector<std::string>& cli, const std::string& file,
+                const po::options_description& d, bool allow_unregistered, po::variables_map& vm) {
   auto cmd = po::command_line_parser(cli).options(d);
   if (allow_unregistered) cmd.allow_unregistered();
   po::store(cmd.run(), vm);
@@ -123,7 +125,8 @@ std::vector<int> parse_widths(const std::string& key, const std::string& text) {
     } catch (const std::exception&) {
       used = 0;
     }
-    require(used == item.size() && !item.empty() && v > 0, key, text, "comma-separated positive widths, e.g. 32,32");
+    require(used == item.size() && !item.empty() && v > 0, key, text,
+            "comma-separated positive widths, e.g. 32,32");
     out.push_back(v);
   }
   require(!out.empty(), key, text, "at least one hidden width");
@@ -151,7 +154,8 @@ std::string value_text(const po::variable_value& v) {
     std::string key = u->get_option_name();
     while (!key.empty() && key[0] == '-') key.erase(0, 1);
     const std::string near = closest_match(key, known);
-    throw Error(ErrorKind::Input, "unknown key '" + key + "'" + (near.empty() ? "" : "; did you mean '" + near + "'?"));
+    throw Error(ErrorKind::Input,
+                "unknown key '" + key + "'" + (near.empty() ? "" : "; did you mean '" + near + "'?"));
   }
   if (auto v = dynamic_cast<const po::invalid_option_value*>(&e))
     throw Error(ErrorKind::Input, std::string("wrong type: ") + v->what());
@@ -200,7 +204,8 @@ CommandLine read_command_line(const std::vector<std::string>& args, const PdeReg
   if (out.help) {
     std::ostringstream os;
     os << "Usage: pigx-solve CONFIG.ini [--section.key=value ...]\n"
-       << "Keys can be set in the INI file ([section] key = value) or on the command line; the command line wins.\n"
+       << "Keys can be set in the INI file ([section] key = value) or on the command line; the command line "
+          "wins.\n"
        << "PETSc options (-tao_type lmvm, -tao_monitor, ...) may follow as well.\n\n"
        << general << "\n";
     for (const auto& n : registry.names()) {
@@ -218,12 +223,12 @@ CommandLine read_command_line(const std::vector<std::string>& args, const PdeReg
     // First pass: only to learn the problem type, which decides the remaining problem.* keys.
     po::variables_map first;
     parse_into(cli, file, general, true, first);
-    require(first.count("problem.type") > 0, "problem.type", "(missing)",
-            "a PDE type: " + [&] {
-              std::string s;
-              for (auto& n : registry.names()) s += (s.empty() ? "" : ", ") + n;
-              return s;
-            }());
+    require(
+        first.count("problem.type") > 0, "problem.type", "(missing)", "a PDE type: " + [&] {
+          std::string s;
+          for (auto& n : registry.names()) s += (s.empty() ? "" : ", ") + n;
+          return s;
+        }());
     c.problem = first["problem.type"].as<std::string>();
     c.pde = registry.create(c.problem);
     po::options_description full;
@@ -282,15 +287,18 @@ CommandLine read_command_line(const std::vector<std::string>& args, const PdeReg
   t.learning_rate = get<double>(vm, "train.learning_rate");
   require(t.learning_rate > 0, "train.learning_rate", c.effective["train.learning_rate"], "a rate > 0");
   t.lr_decay = get<double>(vm, "train.lr_decay");
-  require(t.lr_decay > 0 && t.lr_decay <= 1, "train.lr_decay", c.effective["train.lr_decay"], "a factor in (0, 1]");
+  require(t.lr_decay > 0 && t.lr_decay <= 1, "train.lr_decay", c.effective["train.lr_decay"],
+          "a factor in (0, 1]");
   t.lr_decay_every = get<long long>(vm, "train.lr_decay_every");
   require(t.lr_decay_every > 0, "train.lr_decay_every", c.effective["train.lr_decay_every"], "a count > 0");
   t.resample_every = get<long long>(vm, "sampling.resample_every");
-  require(t.resample_every >= 0, "sampling.resample_every", c.effective["sampling.resample_every"], "a count >= 0");
+  require(t.resample_every >= 0, "sampling.resample_every", c.effective["sampling.resample_every"],
+          "a count >= 0");
   t.max_time = get<double>(vm, "train.max_time");
   require(t.max_time >= 0, "train.max_time", c.effective["train.max_time"], "seconds >= 0");
   t.progress_every = get<long long>(vm, "output.progress_every");
-  require(t.progress_every >= 0, "output.progress_every", c.effective["output.progress_every"], "a count >= 0");
+  require(t.progress_every >= 0, "output.progress_every", c.effective["output.progress_every"],
+          "a count >= 0");
   t.test_every = get<long long>(vm, "output.test_every");
   require(t.test_every >= -1, "output.test_every", c.effective["output.test_every"], "a count >= -1");
   if (t.test_every < 0) t.test_every = t.progress_every;

@@ -32,7 +32,8 @@ void check_stage_types(MPI_Comm comm, const TrainSpec& spec) {
     const PetscErrorCode rc = TaoSetType(tao, s.type.c_str());
     PetscPopErrorHandler();
     PIGX_PETSC(TaoDestroy(&tao));
-    if (rc) throw_input_error("train.stages", s.type, "lm or a TAO type such as adam, lmvm, bqnls, bncg, nls, ntr");
+    if (rc)
+      throw_input_error("train.stages", s.type, "lm or a TAO type such as adam, lmvm, bqnls, bncg, nls, ntr");
   }
 }
 
@@ -94,8 +95,8 @@ RunResult run_solve(MPI_Comm comm, RunConfig& c, std::ostream& log) {
   std::vector<double> theta;
   initialise_parameters(c.model, loss.layout(), loss.model_box(), c.train.seed, theta);
   if (rank == 0)
-    log << "pigx-solve: problem " << c.problem << ", " << theta.size() << " parameters, " << size << " rank(s), "
-        << grid.size() << " test points\n";
+    log << "pigx-solve: problem " << c.problem << ", " << theta.size() << " parameters, " << size
+        << " rank(s), " << grid.size() << " test points\n";
   Trainer trainer(comm, pde, loss, c.sampling, c.train, &grid, log);
   const TrainReport rep = trainer.train(theta);
 
@@ -120,10 +121,11 @@ RunResult run_solve(MPI_Comm comm, RunConfig& c, std::ostream& log) {
       f.reference = grid.reference;
       io::write_solution(c.output_dir, f);
     }
-    io::write_file_atomically(c.output_dir + "/summary.json", make_summary(c, size, r, rep, rep.wall_s).str());
+    io::write_file_atomically(c.output_dir + "/summary.json",
+                              make_summary(c, size, r, rep, rep.wall_s).str());
     log << "final: rel_l2 " << std::scientific << std::setprecision(4) << r.rel_l2 << "  iterations "
-        << r.iterations << "  evaluations " << r.evaluations << "  wall " << std::fixed << std::setprecision(1)
-        << r.wall_s << " s  (" << rep.stop_reason << ")\n"
+        << r.iterations << "  evaluations " << r.evaluations << "  wall " << std::fixed
+        << std::setprecision(1) << r.wall_s << " s  (" << rep.stop_reason << ")\n"
         << "wrote " << c.output_dir << "/summary.json" << (c.write_solution ? " and solution.h5/.xdmf" : "")
         << "\n";
   }

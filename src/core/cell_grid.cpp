@@ -10,7 +10,9 @@ namespace {
 constexpr double kMaxCells = 1 << 20;
 
 void ensure_size(IView1& v, const char* label, int n) {
-  if (static_cast<int>(v.extent(0)) < n) v = IView1(Kokkos::view_alloc(std::string(label), Kokkos::WithoutInitializing), static_cast<std::size_t>(n));
+  if (static_cast<int>(v.extent(0)) < n)
+    v = IView1(Kokkos::view_alloc(std::string(label), Kokkos::WithoutInitializing),
+               static_cast<std::size_t>(n));
 }
 
 // Counts per cell (count functor), exclusive scan, then fill (cell functor): shared by both binnings.

@@ -31,8 +31,8 @@ void fill_targets(TermData& t, int dim, int outputs, ValueFn value) {
 }
 }  // namespace
 
-std::vector<TermData> draw_terms(const Pde& pde, const SamplingSpec& spec, std::uint64_t seed, std::uint64_t round,
-                                 int rank, int nranks) {
+std::vector<TermData> draw_terms(const Pde& pde, const SamplingSpec& spec, std::uint64_t seed,
+                                 std::uint64_t round, int rank, int nranks) {
   const Box box = pde.domain();
   const int D = pde.dim(), O = pde.outputs(), ta = pde.time_axis();
   std::vector<TermData> terms;
@@ -40,23 +40,23 @@ std::vector<TermData> draw_terms(const Pde& pde, const SamplingSpec& spec, std::
     auto rng = make_stream(seed, round, 0);
     std::vector<double> pts;
     sample_interior(box, static_cast<int>(spec.residual), rng, pts);
-    terms.push_back(make_term("residual", TermKind::Residual, spec.residual_weight, spec.residual, pts, D, rank,
-                              nranks));
+    terms.push_back(
+        make_term("residual", TermKind::Residual, spec.residual_weight, spec.residual, pts, D, rank, nranks));
   }
   if (spec.boundary > 0 && boundary_faces(box, ta) > 0) {
     auto rng = make_stream(seed, round, 1);
     std::vector<double> pts;
     sample_boundary(box, ta, static_cast<int>(spec.boundary), rng, pts);
-    terms.push_back(make_term("boundary", TermKind::Value, spec.boundary_weight, spec.boundary, pts, D, rank,
-                              nranks));
+    terms.push_back(
+        make_term("boundary", TermKind::Value, spec.boundary_weight, spec.boundary, pts, D, rank, nranks));
     fill_targets(terms.back(), D, O, [&](const double* x, double* u) { pde.boundary_value(x, u); });
   }
   if (spec.initial > 0 && ta >= 0) {
     auto rng = make_stream(seed, round, 2);
     std::vector<double> pts;
     sample_initial(box, ta, static_cast<int>(spec.initial), rng, pts);
-    terms.push_back(make_term("initial", TermKind::Value, spec.initial_weight, spec.initial, pts, D, rank,
-                              nranks));
+    terms.push_back(
+        make_term("initial", TermKind::Value, spec.initial_weight, spec.initial, pts, D, rank, nranks));
     fill_targets(terms.back(), D, O, [&](const double* x, double* u) { pde.initial_value(x, u); });
   }
   return terms;

@@ -2,11 +2,11 @@
 
 #include <cmath>
 #include <limits>
+#include <type_traits>
 
+#include "gaussian_kernels.hpp"
 #include "pigx/core/gaussian_geometry.hpp"
 #include "pigx/core/taylor.hpp"
-#include "gaussian_kernels.hpp"
-#include <type_traits>
 
 namespace pigx {
 
@@ -15,18 +15,25 @@ namespace {
 template <class Fn>
 void dispatch(int dim, bool diag, Fn&& f) {
   switch (dim) {
-    case 1: return f(std::integral_constant<int, 1>{}, std::true_type{});
-    case 2: return diag ? f(std::integral_constant<int, 2>{}, std::true_type{})
-                        : f(std::integral_constant<int, 2>{}, std::false_type{});
-    case 3: return diag ? f(std::integral_constant<int, 3>{}, std::true_type{})
-                        : f(std::integral_constant<int, 3>{}, std::false_type{});
-    default: return f(std::integral_constant<int, 4>{}, std::true_type{});
+    case 1:
+      return f(std::integral_constant<int, 1>{}, std::true_type{});
+    case 2:
+      return diag ? f(std::integral_constant<int, 2>{}, std::true_type{})
+                  : f(std::integral_constant<int, 2>{}, std::false_type{});
+    case 3:
+      return diag ? f(std::integral_constant<int, 3>{}, std::true_type{})
+                  : f(std::integral_constant<int, 3>{}, std::false_type{});
+    default:
+      return f(std::integral_constant<int, 4>{}, std::true_type{});
   }
 }
 }  // namespace
 
 GaussianEncoder::GaussianEncoder(const ModelSpec& spec, const Box& physical_domain, const AffineMap& map)
-    : spec_(spec), layout_(ParamLayout::from_spec(spec)), model_box_(mapped_box(physical_domain, map)), map_(map) {
+    : spec_(spec),
+      layout_(ParamLayout::from_spec(spec)),
+      model_box_(mapped_box(physical_domain, map)),
+      map_(map) {
   qcut_ = -2.0 * std::log(spec.truncation);
   const int G = layout_.gaussians, D = spec.dim;
   mu_ = View2("pigx::GaussianEncoder::mu", G, D);
@@ -112,33 +119,32 @@ void GaussianEncoder::forward(const PointBatch& batch, View3 F) const {
   long long pairs = 0;
   dispatch(spec_.dim, layout_.nrot == 0, [&](auto dim, auto diag) {
     Kokkos::parallel_reduce("pigx::GaussianEncoder::forward", Range(0, batch.n),
-                            detail::ForwardKernel<decltype(dim)::value, decltype(diag)::value>{k, F, map_}, pairs);
+                            detail::ForwardKernel<decltype(dim)::value, decltype(diag)::value>{k, F, map_},
+                            pairs);
   });
   pairs_ = pairs;
 }
 
-void GaussianEncoder::reverse(ConstView1 theta, const PointBatch& batch, View3 Fbar, View1 grad) const {
+// Runs the adjoint conversion to model-box coordinates, then the per-Gaussian kernel Kernel<D, Diag>.
+template <template <int, bool> class Kernel, class Output>
+void GaussianEncoder::run_reverse(const char* name, ConstView1 theta, const PointBatch& batch, View3 Fbar,
+                                  Output out) const {
   const detail::EncoderData k = kernel_data(batch);
   dispatch(spec_.dim, layout_.nrot == 0, [&](auto dim, auto diag) {
     constexpr int D = decltype(dim)::value;
     Kokkos::parallel_for("pigx::GaussianEncoder::adjoint_to_model_box", Range(0, batch.n),
                          detail::AdjointToModelBox<D>{Fbar, batch.order, map_, spec_.channels});
-    Kokkos::parallel_for("pigx::GaussianEncoder::reverse", Range(0, layout_.gaussians),
-                         detail::ReverseKernel<D, decltype(diag)::value>{k, Fbar, grad, theta, layout_,
-                                                                         spec_.sigma_min});
+    Kokkos::parallel_for(name, Range(0, layout_.gaussians),
+                         Kernel<D, decltype(diag)::value>{k, Fbar, out, theta, layout_, spec_.sigma_min});
   });
 }
 
+void GaussianEncoder::reverse(ConstView1 theta, const PointBatch& batch, View3 Fbar, View1 grad) const {
+  run_reverse<detail::ReverseKernel>("pigx::GaussianEncoder::reverse", theta, batch, Fbar, grad);
+}
+
 void GaussianEncoder::jacobian(ConstView1 theta, const PointBatch& batch, View3 Fbar, View2 J) const {
-  const detail::EncoderData k = kernel_data(batch);
-  dispatch(spec_.dim, layout_.nrot == 0, [&](auto dim, auto diag) {
-    constexpr int D = decltype(dim)::value;
-    Kokkos::parallel_for("pigx::GaussianEncoder::adjoint_to_model_box", Range(0, batch.n),
-                         detail::AdjointToModelBox<D>{Fbar, batch.order, map_, spec_.channels});
-    Kokkos::parallel_for("pigx::GaussianEncoder::jacobian", Range(0, layout_.gaussians),
-                         detail::JacobianKernel<D, decltype(diag)::value>{k, Fbar, J, theta, layout_,
-                                                                          spec_.sigma_min});
-  });
+  run_reverse<detail::JacobianKernel>("pigx::GaussianEncoder::jacobian", theta, batch, Fbar, J);
 }
 
 }  // namespace pigx

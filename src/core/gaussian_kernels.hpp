@@ -12,7 +12,7 @@ namespace pigx::detail {
 /// Everything the pair kernels read; plain views and values, copied into the kernels.
 struct EncoderData {
   CellGrid grid;
-  Box box;           // model box (periodic axes marked)
+  Box box;  // model box (periodic axes marked)
   bool any_periodic;
   double qcut;
   int per_channel, channels;
@@ -76,7 +76,8 @@ KOKKOS_INLINE_FUNCTION double quadratic(const double (&P)[D][D], const double* d
 
 /// Loads Gaussian g's centre, half extent and precision (only its diagonal when Diag).
 template <int D, bool Diag>
-KOKKOS_INLINE_FUNCTION void load_gaussian(const EncoderData& k, int g, double* m, double* hw, double (&P)[D][D]) {
+KOKKOS_INLINE_FUNCTION void load_gaussian(const EncoderData& k, int g, double* m, double* hw,
+                                          double (&P)[D][D]) {
   for (int a = 0; a < D; ++a) {
     m[a] = k.mu(g, a);
     hw[a] = k.half(g, a);
@@ -168,8 +169,9 @@ struct PairAdjoint {
 
 /// Computes PairAdjoint for displacement dx, gv = P dx, e = exp(-q/2), point order o.
 template <int D, bool Diag>
-KOKKOS_INLINE_FUNCTION void pair_adjoint(const double (&P)[D][D], const double* dx, const double* gv, double e,
-                                         double wg, int o, const View3& Fbar, int p, int ch, PairAdjoint<D>& r) {
+KOKKOS_INLINE_FUNCTION void pair_adjoint(const double (&P)[D][D], const double* dx, const double* gv,
+                                         double e, double wg, int o, const View3& Fbar, int p, int ch,
+                                         PairAdjoint<D>& r) {
   double B = Fbar(p, ch, 0);
   double gb[D], hg[D], Hb[D][D];
   for (int a = 0; a < D; ++a) {
@@ -210,7 +212,6 @@ KOKKOS_INLINE_FUNCTION void pair_adjoint(const double (&P)[D][D], const double* 
   }
 }
 
-
 /// Calls f(p, dx, gv, e) for every point p (and periodic image) within Gaussian g's cut-off.
 template <int D, bool Diag, class Fn>
 KOKKOS_INLINE_FUNCTION void for_each_point(const EncoderData& k, int g, const double* m, const double* hw,
@@ -244,7 +245,7 @@ struct ReverseKernel {
   double sigma_min;
 
   KOKKOS_INLINE_FUNCTION void operator()(int g) const {
-    const int ch = g / k.per_channel;
+    const int ch = k.channel(g);
     double P[D][D], m[D], hw[D];
     load_gaussian<D, Diag>(k, g, m, hw, P);
     const double wg = k.w(g);
@@ -285,7 +286,7 @@ struct JacobianKernel {
   double sigma_min;
 
   KOKKOS_INLINE_FUNCTION void operator()(int g) const {
-    const int ch = g / k.per_channel;
+    const int ch = k.channel(g);
     double P[D][D], m[D], hw[D];
     load_gaussian<D, Diag>(k, g, m, hw, P);
     const double wg = k.w(g);

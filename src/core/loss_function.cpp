@@ -8,7 +8,8 @@
 namespace pigx {
 
 namespace {
-using HostUnmanaged1 = Kokkos::View<const double*, Kokkos::HostSpace, Kokkos::MemoryTraits<Kokkos::Unmanaged>>;
+using HostUnmanaged1 =
+    Kokkos::View<const double*, Kokkos::HostSpace, Kokkos::MemoryTraits<Kokkos::Unmanaged>>;
 }
 
 LossFunction::LossFunction(const Pde& pde, const ModelSpec& spec)
@@ -58,8 +59,8 @@ void LossFunction::set_terms(std::vector<TermData> terms) {
   for (const auto& t : terms_) {
     begin_.push_back(static_cast<int>(orders.size()));
     const long long n = t.local_count(D);
-    PIGX_CHECK(t.kind == TermKind::Residual || static_cast<long long>(t.targets.size()) == n * O,
-               "term '", t.name, "' has ", t.targets.size(), " targets for ", n, " points");
+    PIGX_CHECK(t.kind == TermKind::Residual || static_cast<long long>(t.targets.size()) == n * O, "term '",
+               t.name, "' has ", t.targets.size(), " targets for ", n, " points");
     pts.insert(pts.end(), t.points.begin(), t.points.end());
     for (long long i = 0; i < n; ++i) {
       orders.push_back(t.kind == TermKind::Residual ? pde_.order() : 0);
@@ -98,8 +99,9 @@ HeadArgs LossFunction::head_args(std::size_t t, bool gradient) {
 }
 
 void LossFunction::residuals_and_jacobian(const double* theta, View1& r, View2& J) {
-  PIGX_CHECK(pde_.equations() == 1 && spec_.outputs == 1, "the Jacobian needs one residual per point; problem '",
-             pde_.name(), "' has ", pde_.equations(), " equations and ", spec_.outputs, " outputs");
+  PIGX_CHECK(pde_.equations() == 1 && spec_.outputs == 1,
+             "the Jacobian needs one residual per point; problem '", pde_.name(), "' has ", pde_.equations(),
+             " equations and ", spec_.outputs, " outputs");
   const int n = batch_.n;
   if (static_cast<int>(r.extent(0)) != n) r = View1("pigx::LossFunction::r", n);
   if (static_cast<int>(J.extent(0)) != n || J.extent(1) != layout_.total)

@@ -26,8 +26,8 @@ void ModelSpec::validate() const {
   if (gaussians_per_channel < 1)
     throw_input_error("model.gaussians", std::to_string(gaussians_per_channel), "a positive integer");
   if (covariance == Covariance::Full && (dim < 2 || dim > 3))
-    throw_input_error("model.covariance", "full", cat("diagonal for input dimension ", dim,
-                                                      " (full covariance exists in 2D and 3D)"));
+    throw_input_error("model.covariance", "full",
+                      cat("diagonal for input dimension ", dim, " (full covariance exists in 2D and 3D)"));
   if (static_cast<int>(hidden.size()) + 1 > kMaxLayers)
     throw_input_error("model.hidden", std::to_string(hidden.size()) + " layers", "at most 4 hidden layers");
   for (int h : hidden)
@@ -108,7 +108,8 @@ void initialise_parameters(const ModelSpec& spec, const ParamLayout& L, const Bo
   const MlpDesc& m = L.mlp_desc;
   for (int l = 0; l < m.layers; ++l) {
     const double a = std::sqrt(6.0 / (m.width[l] + m.width[l + 1]));
-    for (int i = 0; i < m.width[l + 1] * m.width[l]; ++i) theta[L.mlp + m.w_off[l] + i] = a * (2 * unit(rng) - 1);
+    for (int i = 0; i < m.width[l + 1] * m.width[l]; ++i)
+      theta[L.mlp + m.w_off[l] + i] = a * (2 * unit(rng) - 1);
   }
 }
 

@@ -41,7 +41,8 @@ bool sample_boundary(const Box& box, int time_axis, int n, std::mt19937_64& rng,
 void sample_initial(const Box& box, int time_axis, int n, std::mt19937_64& rng, std::vector<double>& out) {
   std::uniform_real_distribution<double> u(0.0, 1.0);
   for (int i = 0; i < n; ++i)
-    for (int d = 0; d < box.dim; ++d) out.push_back(d == time_axis ? box.lo[d] : box.lo[d] + box.extent(d) * u(rng));
+    for (int d = 0; d < box.dim; ++d)
+      out.push_back(d == time_axis ? box.lo[d] : box.lo[d] + box.extent(d) * u(rng));
 }
 
 void split_range(long long n, int rank, int nranks, long long& begin, long long& end) {

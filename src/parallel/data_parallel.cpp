@@ -20,7 +20,8 @@ double DataParallelLoss::evaluate(const double* theta, double* grad, std::vector
   buffer_.resize(nt + ng);
   std::copy(term_loss.begin(), term_loss.end(), buffer_.begin());
   if (grad) std::copy(local_grad_.begin(), local_grad_.end(), buffer_.begin() + nt);
-  PIGX_MPI(MPI_Allreduce(MPI_IN_PLACE, buffer_.data(), static_cast<int>(buffer_.size()), MPI_DOUBLE, MPI_SUM, comm_));
+  PIGX_MPI(MPI_Allreduce(MPI_IN_PLACE, buffer_.data(), static_cast<int>(buffer_.size()), MPI_DOUBLE, MPI_SUM,
+                         comm_));
   double total = 0;
   for (std::size_t t = 0; t < nt; ++t) total += term_loss[t] = buffer_[t];
   if (grad) std::copy(buffer_.begin() + nt, buffer_.end(), grad);

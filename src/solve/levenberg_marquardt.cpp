@@ -1,7 +1,7 @@
 #include "pigx/solve/levenberg_marquardt.hpp"
 
-#include <petscsys.h>
 #include <petscblaslapack.h>
+#include <petscsys.h>
 
 #include <algorithm>
 #include <cmath>
@@ -38,8 +38,10 @@ long long LevenbergMarquardt::run(std::vector<double>& theta, long long iteratio
     double f = 0;
     for (PetscBLASInt i = 0; i < n; ++i) f += r(i) * r(i);
     g[P] = f;
-    PIGX_MPI(MPI_Allreduce(MPI_IN_PLACE, A.data(), static_cast<int>(A.size()), MPI_DOUBLE, MPI_SUM, dp_.comm()));
-    PIGX_MPI(MPI_Allreduce(MPI_IN_PLACE, g.data(), static_cast<int>(g.size()), MPI_DOUBLE, MPI_SUM, dp_.comm()));
+    PIGX_MPI(
+        MPI_Allreduce(MPI_IN_PLACE, A.data(), static_cast<int>(A.size()), MPI_DOUBLE, MPI_SUM, dp_.comm()));
+    PIGX_MPI(
+        MPI_Allreduce(MPI_IN_PLACE, g.data(), static_cast<int>(g.size()), MPI_DOUBLE, MPI_SUM, dp_.comm()));
     f = g[P];
     double amax = 0;
     for (PetscBLASInt j = 0; j < P; ++j) amax = std::max(amax, A[j + j * P]);

@@ -36,7 +36,8 @@ std::vector<StageSpec> parse_stages(const std::string& key, const std::string& t
     if (second != std::string::npos) r = n.substr(second + 1), n = n.substr(0, second);
     s.iterations = parse_count(key, text, n, "a non-negative iteration count after '" + s.type + ":'");
     if (second != std::string::npos)
-      s.resample_every = parse_count(key, text, r, "a non-negative resampling period after '" + s.type + ":" + n + ":'");
+      s.resample_every =
+          parse_count(key, text, r, "a non-negative resampling period after '" + s.type + ":" + n + ":'");
     out.push_back(s);
   }
   if (out.empty()) throw_input_error(key, text, "at least one stage, e.g. adam:2000");

@@ -92,7 +92,14 @@ std::string fmt(double v) {
 
 Trainer::Trainer(MPI_Comm comm, const Pde& pde, LossFunction& loss, const SamplingSpec& sampling,
                  const TrainSpec& spec, const TestGrid* grid, std::ostream& log)
-    : comm_(comm), pde_(pde), loss_(loss), dp_(comm, loss), sampling_(sampling), spec_(spec), grid_(grid), log_(log) {
+    : comm_(comm),
+      pde_(pde),
+      loss_(loss),
+      dp_(comm, loss),
+      sampling_(sampling),
+      spec_(spec),
+      grid_(grid),
+      log_(log) {
   MPI_Comm_rank(comm, &rank_);
   MPI_Comm_size(comm, &size_);
   for (const auto& s : spec.stages) planned_ += s.iterations;
@@ -124,7 +131,8 @@ void Trainer::monitor(long long stage_iteration, double f) {
     have_good_ = true;
   }
   if (tao_) {
-    const double lr = spec_.learning_rate * std::pow(spec_.lr_decay, static_cast<double>(it / spec_.lr_decay_every));
+    const double lr =
+        spec_.learning_rate * std::pow(spec_.lr_decay, static_cast<double>(it / spec_.lr_decay_every));
     PIGX_PETSC(tao_adam_set_learning_rate(static_cast<Tao>(tao_), lr));
   }
   if (spec_.progress_every <= 0 || it % spec_.progress_every != 0 || stage_iteration == 0) return;
@@ -136,9 +144,10 @@ void Trainer::monitor(long long stage_iteration, double f) {
   if (spec_.max_time > 0) left = std::min(left, spec_.max_time - t);
   std::ostringstream os;
   os << "it " << std::setw(6) << it << " [" << stage_type_ << "]  loss " << fmt(f);
-  for (std::size_t k = 0; k < term_loss_.size(); ++k) os << "  " << loss_.terms()[k].name << " " << fmt(term_loss_[k]);
-  os << "  test_rel_l2 " << (with_test ? fmt(err) : std::string("-")) << "  elapsed " << std::fixed << std::setprecision(1) << t << " s  left "
-     << std::max(0.0, left) << " s\n";
+  for (std::size_t k = 0; k < term_loss_.size(); ++k)
+    os << "  " << loss_.terms()[k].name << " " << fmt(term_loss_[k]);
+  os << "  test_rel_l2 " << (with_test ? fmt(err) : std::string("-")) << "  elapsed " << std::fixed
+     << std::setprecision(1) << t << " s  left " << std::max(0.0, left) << " s\n";
   log_ << os.str() << std::flush;
 }
 

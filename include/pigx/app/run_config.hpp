@@ -19,7 +19,7 @@ struct RunConfig {
   std::string config_file;
   std::string problem;
   std::string data_dir;
-  std::unique_ptr<Pde> pde;   ///< created from problem.type with its problem.* parameters applied
+  std::unique_ptr<Pde> pde;  ///< created from problem.type with its problem.* parameters applied
   ModelSpec model;
   SamplingSpec sampling;
   TrainSpec train;

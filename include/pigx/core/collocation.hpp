@@ -18,7 +18,7 @@ struct SamplingSpec {
 /// Draws round `round` of every term of `pde` and keeps this rank's share (terms a PDE lacks, such as
 /// boundary on a fully periodic problem, are left out). Every rank draws the same global points, so the
 /// union over ranks does not depend on the rank count. Not collective.
-std::vector<TermData> draw_terms(const Pde& pde, const SamplingSpec& spec, std::uint64_t seed, std::uint64_t round,
-                                 int rank, int nranks);
+std::vector<TermData> draw_terms(const Pde& pde, const SamplingSpec& spec, std::uint64_t seed,
+                                 std::uint64_t round, int rank, int nranks);
 
 }  // namespace pigx

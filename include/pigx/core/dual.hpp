@@ -26,7 +26,9 @@ KOKKOS_INLINE_FUNCTION Dual<N> make_variable(double x, int i) {
 }
 
 /// Plain value of a double or a Dual.
-KOKKOS_INLINE_FUNCTION double value_of(double x) { return x; }
+KOKKOS_INLINE_FUNCTION double value_of(double x) {
+  return x;
+}
 template <int N>
 KOKKOS_INLINE_FUNCTION double value_of(const Dual<N>& x) {
   return x.v;

@@ -39,15 +39,15 @@ std::string cat(const Args&... args) {
 }  // namespace pigx
 
 /// Checks a condition; on failure throws a runtime pigx::Error with file, line and message.
-#define PIGX_CHECK(cond, ...)                                                                   \
-  do {                                                                                          \
-    if (!(cond))                                                                                \
-      throw ::pigx::Error(::pigx::ErrorKind::Runtime,                                           \
-                          ::pigx::cat(__FILE__, ":", __LINE__, ": ", __VA_ARGS__));             \
+#define PIGX_CHECK(cond, ...)                                                       \
+  do {                                                                              \
+    if (!(cond))                                                                    \
+      throw ::pigx::Error(::pigx::ErrorKind::Runtime,                               \
+                          ::pigx::cat(__FILE__, ":", __LINE__, ": ", __VA_ARGS__)); \
   } while (0)
 
 /// Checks an input condition; on failure throws an input pigx::Error (exit code 2 in the apps).
-#define PIGX_CHECK_INPUT(cond, ...)                                                             \
-  do {                                                                                          \
-    if (!(cond)) throw ::pigx::Error(::pigx::ErrorKind::Input, ::pigx::cat(__VA_ARGS__));        \
+#define PIGX_CHECK_INPUT(cond, ...)                                                       \
+  do {                                                                                    \
+    if (!(cond)) throw ::pigx::Error(::pigx::ErrorKind::Input, ::pigx::cat(__VA_ARGS__)); \
   } while (0)

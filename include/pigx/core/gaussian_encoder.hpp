@@ -16,9 +16,9 @@ struct EncoderData;
 /// A set of points in the layout every kernel reads: physical coordinates x, model-box coordinates xi,
 /// and the derivative order each point needs.
 struct PointBatch {
-  View2 x;      ///< [n][dim] physical
-  View2 xi;     ///< [n][dim] mapped onto the model box
-  IView1 order; ///< [n] 0, 1 or 2
+  View2 x;       ///< [n][dim] physical
+  View2 xi;      ///< [n][dim] mapped onto the model box
+  IView1 order;  ///< [n] 0, 1 or 2
   int n = 0;
 };
 
@@ -50,6 +50,8 @@ class GaussianEncoder {
 
  private:
   detail::EncoderData kernel_data(const PointBatch& batch) const;
+  template <template <int, bool> class Kernel, class Output>
+  void run_reverse(const char* name, ConstView1 theta, const PointBatch& batch, View3 Fbar, Output out) const;
 
   ModelSpec spec_;
   ParamLayout layout_;
@@ -60,7 +62,7 @@ class GaussianEncoder {
   CellGrid grid_;
   View2 mu_, prec_;  // [G][D], [G][D*D]
   View1 w_;
-  View2 half_;       // [G][D]
+  View2 half_;  // [G][D]
   CellRanges ranges_;
   IView1 channel_;
   CellLists gauss_lists_, point_lists_;

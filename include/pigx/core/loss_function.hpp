@@ -58,7 +58,8 @@ class LossFunction {
   void residuals_and_jacobian(const double* theta, View1& r, View2& J);
 
   /// Taylor data of u up to `order` at n host points: out [n][outputs][taylor_size(dim, order)].
-  void evaluate_u(const double* theta, const double* points, long long n, int order, std::vector<double>& out);
+  void evaluate_u(const double* theta, const double* points, long long n, int order,
+                  std::vector<double>& out);
 
  private:
   void upload_theta(const double* theta);

@@ -15,18 +15,36 @@ constexpr int kMaxEquations = kMaxOutputs;
 /// Everything a head kernel reads and writes for one term: points [begin, end) of the batch.
 struct HeadArgs {
   MlpDesc mlp;
-  ConstView1 theta;     ///< device copy of the parameters
+  ConstView1 theta;  ///< device copy of the parameters
   std::size_t mlp_offset = 0;
   PointBatch batch;
-  View3 F, Fbar;        ///< features in; feature adjoints out (when gradient is true)
-  View2 targets;        ///< value terms: [n_batch][outputs] target values
+  View3 F, Fbar;  ///< features in; feature adjoints out (when gradient is true)
+  View2 targets;  ///< value terms: [n_batch][outputs] target values
   int begin = 0, end = 0;
   int dim = 0, order = 0, outputs = 1;
-  double scale = 1.0;   ///< term weight / global number of points of the term
+  double scale = 1.0;  ///< term weight / global number of points of the term
   bool gradient = true;
   double* loss = nullptr;      ///< out: scale * sum of squared residuals (host)
   double* mlp_grad = nullptr;  ///< out: added MLP gradient (host, mlp.size entries)
 };
+
+/// Shared start of every head: the point's features through the MLP (U, keeping the scratch for the
+/// reverse pass) and its physical coordinates x.
+KOKKOS_INLINE_FUNCTION void head_forward(const HeadArgs& a, int p, MlpScratch& s, double* U, double* x) {
+  const int nc = taylor_size(a.dim, a.order), K = a.mlp.width[0];
+  double Fp[kMaxChannels * kMaxComp];
+  for (int c = 0; c < K; ++c)
+    for (int j = 0; j < nc; ++j) Fp[c * nc + j] = a.F(p, c, j);
+  mlp_forward(a.mlp, a.theta.data() + a.mlp_offset, a.dim, a.order, Fp, s, U);
+  for (int d = 0; d < a.dim; ++d) x[d] = a.batch.x(p, d);
+}
+
+/// Writes a point's feature adjoint [channels][nc] into a.Fbar.
+KOKKOS_INLINE_FUNCTION void store_feature_adjoint(const HeadArgs& a, int p, const double* Fb) {
+  const int nc = taylor_size(a.dim, a.order), K = a.mlp.width[0];
+  for (int c = 0; c < K; ++c)
+    for (int j = 0; j < nc; ++j) a.Fbar(p, c, j) = Fb[c * nc + j];
+}
 
 /// Reduction functor over the points of one term; Residual supplies count() and eval().
 template <class Residual>
@@ -41,15 +59,11 @@ struct HeadKernel {
 
   KOKKOS_INLINE_FUNCTION void operator()(int i, double* sum) const {
     const int p = a.begin + i;
-    const int nc = taylor_size(a.dim, a.order), K = a.mlp.width[0], O = a.outputs;
+    const int nc = taylor_size(a.dim, a.order), O = a.outputs;
     const double* theta = a.theta.data() + a.mlp_offset;
-    double Fp[kMaxChannels * kMaxComp], U[kMaxOutputs * kMaxComp];
-    for (int c = 0; c < K; ++c)
-      for (int j = 0; j < nc; ++j) Fp[c * nc + j] = a.F(p, c, j);
+    double U[kMaxOutputs * kMaxComp], x[kMaxDim];
     MlpScratch s;
-    mlp_forward(a.mlp, theta, a.dim, a.order, Fp, s, U);
-    double x[kMaxDim];
-    for (int d = 0; d < a.dim; ++d) x[d] = a.batch.x(p, d);
+    head_forward(a, p, s, U, x);
     double r[kMaxEquations], J[kMaxEquations * kMaxOutputs * kMaxComp];
     const int neq = res.count();
     res.eval(p, x, U, nc, r, J);
@@ -65,8 +79,7 @@ struct HeadKernel {
     }
     double Fb[kMaxChannels * kMaxComp];
     mlp_reverse(a.mlp, theta, a.dim, a.order, s, Ubar, sum + 1, Fb);
-    for (int c = 0; c < K; ++c)
-      for (int j = 0; j < nc; ++j) a.Fbar(p, c, j) = Fb[c * nc + j];
+    store_feature_adjoint(a, p, Fb);
   }
   KOKKOS_INLINE_FUNCTION void init(double* v) const {
     for (unsigned i = 0; i < value_count; ++i) v[i] = 0;
@@ -76,9 +89,9 @@ struct HeadKernel {
 #else
   KOKKOS_INLINE_FUNCTION void join(double* dst, const double* src) const {
 #endif
-    for (unsigned i = 0; i < value_count; ++i) dst[i] += src[i];
-  }
-};
+      for (unsigned i = 0; i < value_count; ++i) dst[i] += src[i];
+}
+};  // namespace pigx
 
 /// Runs a head kernel and adds its results to *args.loss and args.mlp_grad.
 template <class Residual>
@@ -86,7 +99,8 @@ void run_head(const Residual& res, const HeadArgs& args) {
   const int n = args.end - args.begin;
   std::vector<double> out(1 + args.mlp.size, 0.0);
   if (n > 0) {
-    Kokkos::View<double*, Kokkos::HostSpace, Kokkos::MemoryTraits<Kokkos::Unmanaged>> result(out.data(), out.size());
+    Kokkos::View<double*, Kokkos::HostSpace, Kokkos::MemoryTraits<Kokkos::Unmanaged>> result(out.data(),
+                                                                                             out.size());
     Kokkos::parallel_reduce("pigx::HeadKernel", Range(0, n), HeadKernel<Residual>(res, args), result);
   }
   *args.loss += out[0];
@@ -105,15 +119,11 @@ struct JacobianHeadKernel {
 
   KOKKOS_INLINE_FUNCTION void operator()(int i) const {
     const int p = a.begin + i;
-    const int nc = taylor_size(a.dim, a.order), K = a.mlp.width[0], O = a.outputs;
+    const int nc = taylor_size(a.dim, a.order), O = a.outputs;
     const double* theta = a.theta.data() + a.mlp_offset;
-    double Fp[kMaxChannels * kMaxComp], U[kMaxOutputs * kMaxComp];
-    for (int c = 0; c < K; ++c)
-      for (int j = 0; j < nc; ++j) Fp[c * nc + j] = a.F(p, c, j);
+    double U[kMaxOutputs * kMaxComp], x[kMaxDim];
     MlpScratch s;
-    mlp_forward(a.mlp, theta, a.dim, a.order, Fp, s, U);
-    double x[kMaxDim];
-    for (int d = 0; d < a.dim; ++d) x[d] = a.batch.x(p, d);
+    head_forward(a, p, s, U, x);
     double rv[kMaxEquations], Jr[kMaxEquations * kMaxOutputs * kMaxComp];
     res.eval(p, x, U, nc, rv, Jr);
     const double sq = math::sqrt(a.scale);
@@ -122,8 +132,7 @@ struct JacobianHeadKernel {
     for (int j = 0; j < O * nc; ++j) Ubar[j] = sq * Jr[j];
     double Fb[kMaxChannels * kMaxComp];
     mlp_reverse(a.mlp, theta, a.dim, a.order, s, Ubar, &J(p, a.mlp_offset), Fb);
-    for (int c = 0; c < K; ++c)
-      for (int j = 0; j < nc; ++j) a.Fbar(p, c, j) = Fb[c * nc + j];
+    store_feature_adjoint(a, p, Fb);
   }
 };
 
@@ -141,7 +150,8 @@ struct PdeResidual {
   static constexpr int kVars = Eq::outputs * taylor_size(Eq::dim, Eq::order);
 
   KOKKOS_INLINE_FUNCTION int count() const { return Eq::equations; }
-  KOKKOS_INLINE_FUNCTION void eval(int, const double* x, const double* U, int nc, double* r, double* J) const {
+  KOKKOS_INLINE_FUNCTION void eval(int, const double* x, const double* U, int nc, double* r,
+                                   double* J) const {
     Dual<kVars> T[kVars];
     for (int i = 0; i < kVars; ++i) T[i] = make_variable<kVars>(U[i], i);
     const Taylor<Dual<kVars>> t{T, Eq::dim, nc};
@@ -159,7 +169,8 @@ struct ValueResidual {
   int outputs = 1;
 
   KOKKOS_INLINE_FUNCTION int count() const { return outputs; }
-  KOKKOS_INLINE_FUNCTION void eval(int p, const double*, const double* U, int nc, double* r, double* J) const {
+  KOKKOS_INLINE_FUNCTION void eval(int p, const double*, const double* U, int nc, double* r,
+                                   double* J) const {
     for (int o = 0; o < outputs; ++o) {
       r[o] = U[o * nc] - targets(p, o);
       for (int j = 0; j < outputs * nc; ++j) J[o * outputs * nc + j] = j == o * nc ? 1.0 : 0.0;

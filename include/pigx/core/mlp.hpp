@@ -44,8 +44,8 @@ KOKKOS_INLINE_FUNCTION void activation_forward(int kind, int dim, int order, con
 }
 
 /// Reverse of activation_forward: adds to zbar the adjoint given hbar.
-KOKKOS_INLINE_FUNCTION void activation_reverse(int kind, int dim, int order, const double* z, const double* hbar,
-                                               double* zbar) {
+KOKKOS_INLINE_FUNCTION void activation_reverse(int kind, int dim, int order, const double* z,
+                                               const double* hbar, double* zbar) {
   const ActivationDerivs s = activation_derivs(kind, z[0]);
   zbar[0] += hbar[0] * s.s1;
   if (order < 1) return;
@@ -68,8 +68,8 @@ KOKKOS_INLINE_FUNCTION void activation_reverse(int kind, int dim, int order, con
 
 /// Forward pass: features F [channels][nc] -> outputs U [outputs][nc]; keeps what the reverse pass needs.
 /// `p` points at the MLP block of the parameter vector.
-KOKKOS_INLINE_FUNCTION void mlp_forward(const MlpDesc& m, const double* p, int dim, int order, const double* F,
-                                        MlpScratch& s, double* U) {
+KOKKOS_INLINE_FUNCTION void mlp_forward(const MlpDesc& m, const double* p, int dim, int order,
+                                        const double* F, MlpScratch& s, double* U) {
   const int nc = taylor_size(dim, order);
   for (int i = 0; i < m.width[0] * nc; ++i) s.a[0][i] = F[i];
   for (int l = 0; l < m.layers; ++l) {

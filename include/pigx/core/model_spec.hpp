@@ -24,19 +24,19 @@ Activation parse_activation(const std::string& key, const std::string& value);
 
 /// User-facing description of a PIG model u(x) = MLP(F(x)).
 struct ModelSpec {
-  int dim = 2;                          ///< input dimension (space + time), 1..4
-  int channels = 4;                     ///< feature channels k
-  int gaussians_per_channel = 100;      ///< N Gaussians per channel
+  int dim = 2;                      ///< input dimension (space + time), 1..4
+  int channels = 4;                 ///< feature channels k
+  int gaussians_per_channel = 100;  ///< N Gaussians per channel
   Covariance covariance = Covariance::Diagonal;
-  std::vector<int> hidden = {16};       ///< hidden layer widths
+  std::vector<int> hidden = {16};  ///< hidden layer widths
   Activation activation = Activation::Tanh;
-  int outputs = 1;                      ///< MLP outputs (components of a system)
-  double sigma0 = 0.1;                  ///< initial width on the model box
-  double sigma_min = 1e-3;              ///< width floor on the model box: sigma = sigma_min + exp(s)
-  double weight_std = 0.01;             ///< initial Gaussian weights ~ N(0, weight_std^2)
-  double model_lo = 0.0;                ///< the physical domain is mapped onto [model_lo, model_hi]^dim
+  int outputs = 1;           ///< MLP outputs (components of a system)
+  double sigma0 = 0.1;       ///< initial width on the model box
+  double sigma_min = 1e-3;   ///< width floor on the model box: sigma = sigma_min + exp(s)
+  double weight_std = 0.01;  ///< initial Gaussian weights ~ N(0, weight_std^2)
+  double model_lo = 0.0;     ///< the physical domain is mapped onto [model_lo, model_hi]^dim
   double model_hi = 2.0;
-  double truncation = 1e-8;             ///< a Gaussian is cut where it falls below this fraction of its peak
+  double truncation = 1e-8;  ///< a Gaussian is cut where it falls below this fraction of its peak
 
   /// Throws an input error (naming the model.* key) if the spec is inconsistent.
   void validate() const;
@@ -48,12 +48,12 @@ struct ModelSpec {
 
 /// Offsets of the MLP's weights and biases relative to the start of the MLP block; plain data for kernels.
 struct MlpDesc {
-  int layers = 0;                        ///< number of linear layers
-  int width[kMaxLayers + 1] = {};        ///< width[0] = channels, width[layers] = outputs
-  int w_off[kMaxLayers] = {};            ///< W of layer l is width[l+1] x width[l], row-major
+  int layers = 0;                  ///< number of linear layers
+  int width[kMaxLayers + 1] = {};  ///< width[0] = channels, width[layers] = outputs
+  int w_off[kMaxLayers] = {};      ///< W of layer l is width[l+1] x width[l], row-major
   int b_off[kMaxLayers] = {};
-  int activation = 0;                    ///< 0 tanh, 1 sin
-  int size = 0;                          ///< number of MLP parameters
+  int activation = 0;  ///< 0 tanh, 1 sin
+  int size = 0;        ///< number of MLP parameters
 };
 
 /// A named contiguous range of the parameter vector.

@@ -17,14 +17,14 @@ namespace pigx {
 struct PdeParameter {
   std::string name;
   std::string help;
-  double* value;     ///< lives in the PDE object
-  double min, max;   ///< accepted closed range
+  double* value;    ///< lives in the PDE object
+  double min, max;  ///< accepted closed range
 };
 
 /// Where the test error is measured: a tensor grid with exact solution, or a reference file.
 struct TestGridSpec {
-  std::vector<int> counts;          ///< linspace points per coordinate (exact-solution problems)
-  std::string reference_file;       ///< HDF5 file (relative to the shared data directory) for reference problems
+  std::vector<int> counts;     ///< linspace points per coordinate (exact-solution problems)
+  std::string reference_file;  ///< HDF5 file (relative to the shared data directory) for reference problems
   std::vector<std::string> reference_axes;  ///< storage order of the reference array, e.g. {"t","x","y"}
 };
 

@@ -11,7 +11,9 @@ KOKKOS_INLINE_FUNCTION constexpr int taylor_size(int dim, int order) {
 }
 
 /// Index of the gradient component d/dx_a.
-KOKKOS_INLINE_FUNCTION constexpr int grad_index(int a) { return 1 + a; }
+KOKKOS_INLINE_FUNCTION constexpr int grad_index(int a) {
+  return 1 + a;
+}
 
 /// Index of the Hessian component d2/dx_a dx_b (any order of a and b).
 KOKKOS_INLINE_FUNCTION constexpr int hess_index(int dim, int a, int b) {

@@ -11,11 +11,11 @@ namespace pigx {
 /// A tensor grid of test points. Axes are in storage order (the last varies fastest); points are in the
 /// PDE's coordinate order, so the model can evaluate them directly.
 struct TestGrid {
-  std::vector<std::string> axis_names;      ///< storage order, e.g. {"t","x","y"}
-  std::vector<std::vector<double>> axes;    ///< values along each axis, storage order
-  std::vector<int> axis_coordinate;         ///< coordinate index of each storage axis
-  std::vector<double> points;               ///< [n][dim] in coordinate order
-  std::vector<double> reference;            ///< [n] exact or reference solution (first output)
+  std::vector<std::string> axis_names;    ///< storage order, e.g. {"t","x","y"}
+  std::vector<std::vector<double>> axes;  ///< values along each axis, storage order
+  std::vector<int> axis_coordinate;       ///< coordinate index of each storage axis
+  std::vector<double> points;             ///< [n][dim] in coordinate order
+  std::vector<double> reference;          ///< [n] exact or reference solution (first output)
   /// Number of points.
   long long size() const { return static_cast<long long>(reference.size()); }
 };

@@ -39,18 +39,42 @@ constexpr int kMaxOutputs = 4;
 
 /// Device-callable math that compiles against Kokkos 3.4 and 4.x alike.
 namespace math {
-KOKKOS_INLINE_FUNCTION double exp(double x) { return ::exp(x); }
-KOKKOS_INLINE_FUNCTION double log(double x) { return ::log(x); }
-KOKKOS_INLINE_FUNCTION double sqrt(double x) { return ::sqrt(x); }
-KOKKOS_INLINE_FUNCTION double sin(double x) { return ::sin(x); }
-KOKKOS_INLINE_FUNCTION double cos(double x) { return ::cos(x); }
-KOKKOS_INLINE_FUNCTION double tanh(double x) { return ::tanh(x); }
-KOKKOS_INLINE_FUNCTION double cosh(double x) { return ::cosh(x); }
-KOKKOS_INLINE_FUNCTION double fabs(double x) { return ::fabs(x); }
-KOKKOS_INLINE_FUNCTION double floor(double x) { return ::floor(x); }
-KOKKOS_INLINE_FUNCTION double round(double x) { return ::round(x); }
-KOKKOS_INLINE_FUNCTION double pow(double x, double y) { return ::pow(x, y); }
-KOKKOS_INLINE_FUNCTION double pi() { return 3.14159265358979323846; }
+KOKKOS_INLINE_FUNCTION double exp(double x) {
+  return ::exp(x);
+}
+KOKKOS_INLINE_FUNCTION double log(double x) {
+  return ::log(x);
+}
+KOKKOS_INLINE_FUNCTION double sqrt(double x) {
+  return ::sqrt(x);
+}
+KOKKOS_INLINE_FUNCTION double sin(double x) {
+  return ::sin(x);
+}
+KOKKOS_INLINE_FUNCTION double cos(double x) {
+  return ::cos(x);
+}
+KOKKOS_INLINE_FUNCTION double tanh(double x) {
+  return ::tanh(x);
+}
+KOKKOS_INLINE_FUNCTION double cosh(double x) {
+  return ::cosh(x);
+}
+KOKKOS_INLINE_FUNCTION double fabs(double x) {
+  return ::fabs(x);
+}
+KOKKOS_INLINE_FUNCTION double floor(double x) {
+  return ::floor(x);
+}
+KOKKOS_INLINE_FUNCTION double round(double x) {
+  return ::round(x);
+}
+KOKKOS_INLINE_FUNCTION double pow(double x, double y) {
+  return ::pow(x, y);
+}
+KOKKOS_INLINE_FUNCTION double pi() {
+  return 3.14159265358979323846;
+}
 }  // namespace math
 
 }  // namespace pigx

@@ -6,11 +6,10 @@
 #include "pigx/core/error.hpp"
 
 /// Runs an MPI call and throws a runtime pigx::Error with file, line and the call's text on failure.
-#define PIGX_MPI(call)                                                                           \
-  do {                                                                                           \
-    const int pigx_mpi_rc_ = (call);                                                             \
-    if (pigx_mpi_rc_ != MPI_SUCCESS)                                                             \
-      throw ::pigx::Error(::pigx::ErrorKind::Runtime,                                            \
-                          ::pigx::cat(__FILE__, ":", __LINE__, ": ", #call, " failed with code ", \
-                                      pigx_mpi_rc_));                                            \
+#define PIGX_MPI(call)                                                                                  \
+  do {                                                                                                  \
+    const int pigx_mpi_rc_ = (call);                                                                    \
+    if (pigx_mpi_rc_ != MPI_SUCCESS)                                                                    \
+      throw ::pigx::Error(::pigx::ErrorKind::Runtime, ::pigx::cat(__FILE__, ":", __LINE__, ": ", #call, \
+                                                                  " failed with code ", pigx_mpi_rc_)); \
   } while (0)

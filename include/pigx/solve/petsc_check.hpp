@@ -7,11 +7,11 @@
 #include "pigx/core/error.hpp"
 
 /// Runs a PETSc call and throws a runtime pigx::Error with file, line and the call's text on failure.
-#define PIGX_PETSC(call)                                                                          \
-  do {                                                                                            \
-    const PetscErrorCode pigx_petsc_rc_ = (call);                                                 \
-    if (pigx_petsc_rc_)                                                                           \
-      throw ::pigx::Error(::pigx::ErrorKind::Runtime,                                             \
+#define PIGX_PETSC(call)                                                                                 \
+  do {                                                                                                   \
+    const PetscErrorCode pigx_petsc_rc_ = (call);                                                        \
+    if (pigx_petsc_rc_)                                                                                  \
+      throw ::pigx::Error(::pigx::ErrorKind::Runtime,                                                    \
                           ::pigx::cat(__FILE__, ":", __LINE__, ": ", #call, " failed with PETSc error ", \
-                                      static_cast<int>(pigx_petsc_rc_)));                         \
+                                      static_cast<int>(pigx_petsc_rc_)));                                \
   } while (0)

@@ -22,8 +22,8 @@ std::vector<StageSpec> parse_stages(const std::string& key, const std::string& t
 struct TrainSpec {
   std::uint64_t seed = 1;
   std::vector<StageSpec> stages = {{"adam", 1000}};
-  double learning_rate = 1e-3;     ///< Adam's initial learning rate
-  double lr_decay = 0.9;           ///< multiplied in every lr_decay_every iterations
+  double learning_rate = 1e-3;  ///< Adam's initial learning rate
+  double lr_decay = 0.9;        ///< multiplied in every lr_decay_every iterations
   long long lr_decay_every = 2000;
   long long resample_every = 0;    ///< 0: keep the first points
   double max_time = 0;             ///< wall-clock limit in seconds for all stages (0: none)

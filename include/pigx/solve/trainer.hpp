@@ -32,9 +32,10 @@ struct TrainReport {
 /// Trains one model. Collective over comm in every method.
 class Trainer {
  public:
-  /// Sets up a trainer; `grid` (may be null) gives the test error in progress lines; `log` is written on rank 0.
-  Trainer(MPI_Comm comm, const Pde& pde, LossFunction& loss, const SamplingSpec& sampling, const TrainSpec& spec,
-          const TestGrid* grid, std::ostream& log);
+  /// Sets up a trainer; `grid` (may be null) gives the test error in progress lines; `log` is written on rank
+  /// 0.
+  Trainer(MPI_Comm comm, const Pde& pde, LossFunction& loss, const SamplingSpec& sampling,
+          const TrainSpec& spec, const TestGrid* grid, std::ostream& log);
   /// Collective: runs every stage from theta (identical on all ranks) and leaves the final parameters in it.
   TrainReport train(std::vector<double>& theta);
 
@@ -63,7 +64,7 @@ class Trainer {
   long long done_ = 0;     // iterations completed in earlier chunks
   long long planned_ = 0;  // iterations of all stages
   long long jacobians_ = 0;
-  void* tao_ = nullptr;    // current Tao (for the learning-rate schedule)
+  void* tao_ = nullptr;  // current Tao (for the learning-rate schedule)
   std::vector<double> theta_, grad_, term_loss_, last_good_;
   bool have_good_ = false;
   std::string stage_type_;

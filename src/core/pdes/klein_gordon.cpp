@@ -8,7 +8,7 @@ namespace {
 
 struct KleinGordonEq {
   static constexpr int dim = 3, outputs = 1, order = 2, equations = 1;
-  double c = 1;  // coefficient of the nonlinear term
+  double c = 1;       // coefficient of the nonlinear term
   double c_true = 1;  // coefficient the source was made with
 
   KOKKOS_INLINE_FUNCTION double solution(const double* x) const {
