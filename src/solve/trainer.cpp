@@ -13,16 +13,16 @@
 
 namespace pigx {
 
-namespace {
-
+/// What TAO's callbacks need: the trainer and a scatter of the distributed parameters to every rank.
 struct TaoContext {
   Trainer* trainer;
   VecScatter to_all;
   Vec full;
   std::vector<double>* theta;
   std::vector<double>* grad;
-  long long iteration_offset;
 };
+
+namespace {
 
 // Copies a distributed Vec into a full-length host array on every rank.
 PetscErrorCode gather_all(TaoContext* c, Vec x, std::vector<double>& out) {
@@ -151,6 +151,84 @@ void Trainer::monitor(long long stage_iteration, double f) {
   log_ << os.str() << std::flush;
 }
 
+bool Trainer::run_lm_stage(const StageSpec& stage, long long every, Vec x, TaoContext& ctx,
+                           std::string& reason_text) {
+  // Levenberg-Marquardt is pigx's own loop (it needs residuals and the Jacobian, not TAO's callbacks).
+  PIGX_PETSC(gather_all(&ctx, x, theta_));
+  LevenbergMarquardt lm(dp_);
+  bool stop = false;
+  long long left = stage.iterations;
+  while (left > 0 && !stop) {
+    const long long chunk = every > 0 ? std::min(left, every) : left;
+    const long long its = lm.run(theta_, chunk, [&](long long step, double f) {
+      term_loss_ = lm.term_loss();
+      monitor(step, f);
+      if (out_of_time()) stop = true, reason_text = "time limit";
+      return !stop;
+    });
+    done_ += its;
+    left -= chunk;
+    if (left > 0 && every > 0 && !stop) resample();
+  }
+  jacobians_ += lm.jacobians();
+  scatter_to_vec(theta_, x);
+  return stop;
+}
+
+bool Trainer::run_tao_stage(const StageSpec& stage, long long every, Vec x, TaoContext& ctx,
+                            std::string& reason_text) {
+  bool stop = false;
+  Tao tao;
+  PIGX_PETSC(TaoCreate(comm_, &tao));
+  tao_ = tao;
+  PIGX_PETSC(TaoSetType(tao, stage.type.c_str()));
+  PIGX_PETSC(TaoSetSolution(tao, x));
+  PIGX_PETSC(TaoSetObjectiveAndGradient(tao, nullptr, objective_and_gradient, &ctx));
+  PIGX_PETSC(TaoSetTolerances(tao, 0, 0, 0));
+  PIGX_PETSC(TaoSetMaximumFunctionEvaluations(tao, PETSC_MAX_INT));
+  PIGX_PETSC(TaoSetConvergenceTest(tao, convergence_test, &ctx));
+  PIGX_PETSC(TaoSetMonitor(tao, monitor_callback, &ctx, nullptr));
+  PIGX_PETSC(TaoSetFromOptions(tao));
+  long long left = stage.iterations;
+  while (left > 0 && !stop) {
+    const long long chunk = every > 0 ? std::min(left, every) : left;
+    PIGX_PETSC(TaoSetMaximumIterations(tao, static_cast<PetscInt>(chunk)));
+    PIGX_PETSC(TaoSolve(tao));
+    PetscInt its;
+    TaoConvergedReason reason;
+    PIGX_PETSC(TaoGetIterationNumber(tao, &its));
+    PIGX_PETSC(TaoGetConvergedReason(tao, &reason));
+    done_ += its;
+    left -= chunk;
+    if (reason == TAO_CONVERGED_USER) {
+      reason_text = "time limit";
+      stop = true;
+    } else if (reason == TAO_DIVERGED_NAN) {
+      reason_text = "non-finite loss: kept the last finite iterate";
+      stop = true;
+    } else if (reason < 0 && reason != TAO_DIVERGED_MAXITS) {
+      // A failed line search ends this stage, not the run.
+      if (rank_ == 0) log_ << "stage " << stage.type << " stopped: " << TaoConvergedReasons[reason] << "\n";
+      break;
+    } else if (reason > 0 && reason != TAO_CONVERGED_USER && static_cast<long long>(its) < chunk) {
+      break;
+    }
+    if (left > 0 && every > 0 && !stop) resample();
+  }
+  PIGX_PETSC(TaoDestroy(&tao));
+  tao_ = nullptr;
+  return stop;
+}
+
+void Trainer::scatter_to_vec(const std::vector<double>& theta, Vec x) {
+  PetscInt lo, hi;
+  PIGX_PETSC(VecGetOwnershipRange(x, &lo, &hi));
+  PetscScalar* a;
+  PIGX_PETSC(VecGetArray(x, &a));
+  for (PetscInt i = lo; i < hi; ++i) a[i - lo] = theta[i];
+  PIGX_PETSC(VecRestoreArray(x, &a));
+}
+
 TrainReport Trainer::train(std::vector<double>& theta) {
   start_ = std::chrono::steady_clock::now();
   PIGX_PETSC(register_tao_adam());
@@ -160,15 +238,8 @@ TrainReport Trainer::train(std::vector<double>& theta) {
   resample();
   Vec x;
   PIGX_PETSC(VecCreateMPI(comm_, PETSC_DECIDE, N, &x));
-  PetscInt lo, hi;
-  PIGX_PETSC(VecGetOwnershipRange(x, &lo, &hi));
-  {
-    PetscScalar* a;
-    PIGX_PETSC(VecGetArray(x, &a));
-    for (PetscInt i = lo; i < hi; ++i) a[i - lo] = theta[i];
-    PIGX_PETSC(VecRestoreArray(x, &a));
-  }
-  TaoContext ctx{this, nullptr, nullptr, &theta_, &grad_, 0};
+  scatter_to_vec(theta, x);
+  TaoContext ctx{this, nullptr, nullptr, &theta_, &grad_};
   PIGX_PETSC(VecScatterCreateToAll(x, &ctx.to_all, &ctx.full));
   TrainReport rep;
   std::string reason_text = "completed";
@@ -177,71 +248,10 @@ TrainReport Trainer::train(std::vector<double>& theta) {
     if (stop) break;
     stage_type_ = stage.type;
     const long long every = stage.resample_every >= 0 ? stage.resample_every : spec_.resample_every;
-    if (stage.type == "lm") {
-      // Levenberg-Marquardt is pigx's own loop (it needs residuals and the Jacobian, not TAO's callbacks).
-      PIGX_PETSC(gather_all(&ctx, x, theta_));
-      LevenbergMarquardt lm(dp_);
-      long long left = stage.iterations;
-      while (left > 0 && !stop) {
-        const long long chunk = every > 0 ? std::min(left, every) : left;
-        const long long its = lm.run(theta_, chunk, [&](long long step, double f) {
-          term_loss_ = lm.term_loss();
-          monitor(step, f);
-          if (out_of_time()) stop = true, reason_text = "time limit";
-          return !stop;
-        });
-        done_ += its;
-        left -= chunk;
-        if (left > 0 && every > 0 && !stop) resample();
-      }
-      jacobians_ += lm.jacobians();
-      PetscScalar* a;
-      PIGX_PETSC(VecGetArray(x, &a));
-      for (PetscInt i = lo; i < hi; ++i) a[i - lo] = theta_[i];
-      PIGX_PETSC(VecRestoreArray(x, &a));
-      continue;
-    }
-    Tao tao;
-    PIGX_PETSC(TaoCreate(comm_, &tao));
-    tao_ = tao;
-    PIGX_PETSC(TaoSetType(tao, stage.type.c_str()));
-    PIGX_PETSC(TaoSetSolution(tao, x));
-    PIGX_PETSC(TaoSetObjectiveAndGradient(tao, nullptr, objective_and_gradient, &ctx));
-    PIGX_PETSC(TaoSetTolerances(tao, 0, 0, 0));
-    PIGX_PETSC(TaoSetMaximumFunctionEvaluations(tao, PETSC_MAX_INT));
-    PIGX_PETSC(TaoSetConvergenceTest(tao, convergence_test, &ctx));
-    PIGX_PETSC(TaoSetMonitor(tao, monitor_callback, &ctx, nullptr));
-    PIGX_PETSC(TaoSetFromOptions(tao));
-    long long left = stage.iterations;
-    while (left > 0 && !stop) {
-      const long long chunk = every > 0 ? std::min(left, every) : left;
-      PIGX_PETSC(TaoSetMaximumIterations(tao, static_cast<PetscInt>(chunk)));
-      PIGX_PETSC(TaoSolve(tao));
-      PetscInt its;
-      TaoConvergedReason reason;
-      PIGX_PETSC(TaoGetIterationNumber(tao, &its));
-      PIGX_PETSC(TaoGetConvergedReason(tao, &reason));
-      done_ += its;
-      left -= chunk;
-      if (reason == TAO_CONVERGED_USER) {
-        reason_text = "time limit";
-        stop = true;
-      } else if (reason == TAO_DIVERGED_NAN) {
-        reason_text = "non-finite loss: kept the last finite iterate";
-        stop = true;
-      } else if (reason < 0 && reason != TAO_DIVERGED_MAXITS) {
-        // A failed line search ends this stage, not the run.
-        if (rank_ == 0) log_ << "stage " << stage.type << " stopped: " << TaoConvergedReasons[reason] << "\n";
-        break;
-      } else if (reason > 0 && reason != TAO_CONVERGED_USER && static_cast<long long>(its) < chunk) {
-        break;
-      }
-      if (left > 0 && every > 0 && !stop) resample();
-    }
-    PIGX_PETSC(TaoDestroy(&tao));
-    tao_ = nullptr;
+    stop = stage.type == "lm" ? run_lm_stage(stage, every, x, ctx, reason_text)
+                              : run_tao_stage(stage, every, x, ctx, reason_text);
   }
-  gather_all(&ctx, x, theta);
+  PIGX_PETSC(gather_all(&ctx, x, theta));
   bool finite = true;
   for (double v : theta) finite = finite && std::isfinite(v);
   if (!finite && have_good_) theta = last_good_;

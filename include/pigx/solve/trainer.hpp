@@ -4,6 +4,7 @@
 #pragma once
 
 #include <mpi.h>
+#include <petscvec.h>
 
 #include <chrono>
 #include <ostream>
@@ -16,6 +17,8 @@
 #include "pigx/solve/train_spec.hpp"
 
 namespace pigx {
+
+struct TaoContext;
 
 /// What a training run did.
 struct TrainReport {
@@ -47,6 +50,10 @@ class Trainer {
   bool out_of_time() const;
 
  private:
+  // Each runs one stage from the parameters in x and leaves its result there; true means stop training.
+  bool run_lm_stage(const StageSpec& stage, long long every, Vec x, TaoContext& ctx, std::string& reason);
+  bool run_tao_stage(const StageSpec& stage, long long every, Vec x, TaoContext& ctx, std::string& reason);
+  static void scatter_to_vec(const std::vector<double>& theta, Vec x);
   void resample();
   double elapsed() const;
 
