@@ -1,7 +1,10 @@
 #include "pigx/solve/levenberg_marquardt.hpp"
 
-#include <petscblaslapack.h>
+// petscblaslapack.h needs petscsys.h first.
+// clang-format off
 #include <petscsys.h>
+#include <petscblaslapack.h>
+// clang-format on
 
 #include <algorithm>
 #include <cmath>
