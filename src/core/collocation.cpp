@@ -43,22 +43,29 @@ std::vector<TermData> draw_terms(const Pde& pde, const SamplingSpec& spec, std::
     terms.push_back(
         make_term("residual", TermKind::Residual, spec.residual_weight, spec.residual, pts, D, rank, nranks));
   }
-  if (spec.boundary > 0 && boundary_faces(box, ta) > 0) {
-    auto rng = make_stream(seed, round, 1);
+  // Boundary and initial terms: u minus the PDE's data at their points.
+  auto add_value_term = [&](const char* name, double weight, long long count, std::uint64_t stream,
+                            auto sample, auto value) {
+    auto rng = make_stream(seed, round, stream);
     std::vector<double> pts;
-    sample_boundary(box, ta, static_cast<int>(spec.boundary), rng, pts);
-    terms.push_back(
-        make_term("boundary", TermKind::Value, spec.boundary_weight, spec.boundary, pts, D, rank, nranks));
-    fill_targets(terms.back(), D, O, [&](const double* x, double* u) { pde.boundary_value(x, u); });
-  }
-  if (spec.initial > 0 && ta >= 0) {
-    auto rng = make_stream(seed, round, 2);
-    std::vector<double> pts;
-    sample_initial(box, ta, static_cast<int>(spec.initial), rng, pts);
-    terms.push_back(
-        make_term("initial", TermKind::Value, spec.initial_weight, spec.initial, pts, D, rank, nranks));
-    fill_targets(terms.back(), D, O, [&](const double* x, double* u) { pde.initial_value(x, u); });
-  }
+    sample(rng, pts);
+    terms.push_back(make_term(name, TermKind::Value, weight, count, pts, D, rank, nranks));
+    fill_targets(terms.back(), D, O, value);
+  };
+  if (spec.boundary > 0 && boundary_faces(box, ta) > 0)
+    add_value_term(
+        "boundary", spec.boundary_weight, spec.boundary, 1,
+        [&](std::mt19937_64& rng, std::vector<double>& pts) {
+          sample_boundary(box, ta, static_cast<int>(spec.boundary), rng, pts);
+        },
+        [&](const double* x, double* u) { pde.boundary_value(x, u); });
+  if (spec.initial > 0 && ta >= 0)
+    add_value_term(
+        "initial", spec.initial_weight, spec.initial, 2,
+        [&](std::mt19937_64& rng, std::vector<double>& pts) {
+          sample_initial(box, ta, static_cast<int>(spec.initial), rng, pts);
+        },
+        [&](const double* x, double* u) { pde.initial_value(x, u); });
   return terms;
 }
 
