@@ -74,15 +74,16 @@ KOKKOS_INLINE_FUNCTION double quadratic(const double (&P)[D][D], const double* d
   return q;
 }
 
-/// Loads Gaussian g's centre, half extent and precision (only its diagonal when Diag).
+/// Loads Gaussian g's centre, half extent and precision (only its diagonal when Diag); returns its weight.
 template <int D, bool Diag>
-KOKKOS_INLINE_FUNCTION void load_gaussian(const EncoderData& k, int g, double* m, double* hw,
-                                          double (&P)[D][D]) {
+KOKKOS_INLINE_FUNCTION double load_gaussian(const EncoderData& k, int g, double* m, double* hw,
+                                            double (&P)[D][D]) {
   for (int a = 0; a < D; ++a) {
     m[a] = k.mu(g, a);
     hw[a] = k.half(g, a);
     for (int b = 0; b < D; ++b) P[a][b] = (!Diag || a == b) ? k.prec(g, a * D + b) : 0.0;
   }
+  return k.w(g);
 }
 
 /// Per point: sum of the Taylor data of every Gaussian within the cut-off, in model-box coordinates.
@@ -105,9 +106,8 @@ struct ForwardKernel {
     for (int jj = k.goff(cell); jj < k.goff(cell + 1); ++jj) {
       const int g = k.gitems(jj);
       double m[D], hw[D], P[D][D];
-      load_gaussian<D, Diag>(k, g, m, hw, P);
+      const double wg = load_gaussian<D, Diag>(k, g, m, hw, P);
       double* f = acc[k.channel(g)];
-      const double wg = k.w(g);
       for_each_image<D>(k, x, m, hw, [&](const double* dx) {
         double gv[D];
         const double q = quadratic<D, Diag>(P, dx, gv);
@@ -247,8 +247,7 @@ struct ReverseKernel {
   KOKKOS_INLINE_FUNCTION void operator()(int g) const {
     const int ch = k.channel(g);
     double P[D][D], m[D], hw[D];
-    load_gaussian<D, Diag>(k, g, m, hw, P);
-    const double wg = k.w(g);
+    const double wg = load_gaussian<D, Diag>(k, g, m, hw, P);
     double amu[D], Pbar[kMaxDim][kMaxDim], aw = 0;
     for (int a = 0; a < D; ++a) {
       amu[a] = 0;
@@ -288,8 +287,7 @@ struct JacobianKernel {
   KOKKOS_INLINE_FUNCTION void operator()(int g) const {
     const int ch = k.channel(g);
     double P[D][D], m[D], hw[D];
-    load_gaussian<D, Diag>(k, g, m, hw, P);
-    const double wg = k.w(g);
+    const double wg = load_gaussian<D, Diag>(k, g, m, hw, P);
     GaussianShape s;
     gaussian_shape(L, sigma_min, theta.data(), g, s);
     for_each_point<D, Diag>(k, g, m, hw, P, [&](int p, const double* dx, const double* gv, double e) {
