@@ -75,7 +75,9 @@ void GaussianEncoder::prepare(ConstView1 theta, const PointBatch& batch) {
     const double mean = sum / G;
     // Cells of half a cut-off radius (a third in 3D, a whole one in 4D) keep the candidate pairs close to
     // the true neighbours while the number of cells per Gaussian stays small.
-    const double per_radius = D <= 2 ? 2.0 : (D == 3 ? 1.5 : 1.0);
+    // The packed path drops cells outside a Gaussian's ellipse, so finer cells pay off there.
+    const bool packed = packed_path();
+    const double per_radius = D <= 2 ? (packed ? 4.0 : 2.0) : (D == 3 ? (packed ? 2.0 : 1.5) : 1.0);
     cells[d] = dense_ ? 1.0 : per_radius * model_box_.extent(d) / std::max(mean, 1e-12);
   }
   grid_ = make_cell_grid(model_box_, cells);
@@ -93,6 +95,69 @@ void GaussianEncoder::prepare(ConstView1 theta, const PointBatch& batch) {
       });
   bin_ranges(grid_, ranges_, G, gauss_lists_);
   bin_points(grid_, batch.xi, batch.n, point_lists_);
+  if (packed_path()) pack_gaussians();
+}
+
+bool GaussianEncoder::packed_path() const {
+  for (int d = 0; d < model_box_.dim; ++d)
+    if (model_box_.periodic[d]) return false;  // periodic images need the per-pair image loop
+  return true;
+}
+
+void GaussianEncoder::pack_gaussians() {
+  const int D = layout_.dim, C = spec_.channels, ncells = grid_.ncells;
+  const bool diag = layout_.nrot == 0;
+  const int prec_rows = detail::packed_precision_rows(D, diag), rows = D + prec_rows + 1;
+  const int entries = std::max(gauss_lists_.nitems, 1);
+  if (static_cast<int>(packed_.field.extent(0)) != rows ||
+      static_cast<int>(packed_.field.extent(1)) < entries)
+    packed_.field = View2(Kokkos::view_alloc("pigx::GaussianEncoder::packed", Kokkos::WithoutInitializing),
+                          rows, static_cast<std::size_t>(entries * 1.25));
+  if (static_cast<int>(packed_.segment.extent(0)) < ncells * (C + 1))
+    packed_.segment =
+        IView1(Kokkos::view_alloc("pigx::GaussianEncoder::segments", Kokkos::WithoutInitializing),
+               static_cast<std::size_t>(ncells * (C + 1)));
+  const View2 field = packed_.field, mu = mu_, prec = prec_;
+  const IView1 segment = packed_.segment, goff = gauss_lists_.offsets, gitems = gauss_lists_.items,
+               channel = channel_;
+  const View1 w = w_;
+  const CellGrid grid = grid_;
+  const double qcut = dense_ ? std::numeric_limits<double>::infinity() : qcut_;
+  // One cell per work item: its list, channel by channel, within the entries [goff(cell), goff(cell+1)).
+  // A diagonal Gaussian whose ellipse misses the cell is left out: its bounding box was only a superset.
+  Kokkos::parallel_for(
+      "pigx::GaussianEncoder::pack", Range(0, ncells), KOKKOS_LAMBDA(int cell) {
+        double clo[kMaxDim], chi[kMaxDim];
+        for (int a = 0; a < D; ++a) {
+          const int i = (cell / grid.stride[a]) % grid.n[a];
+          clo[a] = grid.lo[a] + i / grid.inv_h[a];
+          chi[a] = grid.lo[a] + (i + 1) / grid.inv_h[a];
+        }
+        int pos = goff(cell);
+        for (int c = 0; c < C; ++c) {
+          segment(cell * (C + 1) + c) = pos;
+          for (int jj = goff(cell); jj < goff(cell + 1); ++jj) {
+            const int g = gitems(jj);
+            if (channel(g) != c) continue;
+            if (diag) {
+              double qmin = 0;  // smallest q over the cell: distance to the cell along each axis
+              for (int a = 0; a < D; ++a) {
+                const double m = mu(g, a), d = m < clo[a] ? clo[a] - m : (m > chi[a] ? m - chi[a] : 0.0);
+                qmin += prec(g, a * D + a) * d * d;
+              }
+              if (qmin > qcut) continue;
+            }
+            int row = 0;
+            for (int a = 0; a < D; ++a) field(row++, pos) = mu(g, a);
+            for (int a = 0; a < D; ++a)
+              for (int b = a; b < D; ++b)
+                if (!diag || a == b) field(row++, pos) = prec(g, a * D + b);
+            field(row, pos) = w(g);
+            ++pos;
+          }
+        }
+        segment(cell * (C + 1) + C) = pos;
+      });
 }
 
 detail::EncoderData GaussianEncoder::kernel_data(const PointBatch& batch) const {
@@ -117,10 +182,16 @@ detail::EncoderData GaussianEncoder::kernel_data(const PointBatch& batch) const 
 void GaussianEncoder::forward(const PointBatch& batch, View3 F) const {
   const detail::EncoderData k = kernel_data(batch);
   long long pairs = 0;
+  const bool packed = packed_path();
   dispatch(spec_.dim, layout_.nrot == 0, [&](auto dim, auto diag) {
-    Kokkos::parallel_reduce("pigx::GaussianEncoder::forward", Range(0, batch.n),
-                            detail::ForwardKernel<decltype(dim)::value, decltype(diag)::value>{k, F, map_},
-                            pairs);
+    constexpr int D = decltype(dim)::value;
+    constexpr bool Diag = decltype(diag)::value;
+    if (packed)
+      Kokkos::parallel_reduce("pigx::GaussianEncoder::forward_packed", Range(0, batch.n),
+                              detail::PackedForwardKernel<D, Diag>{k, packed_, F, map_}, pairs);
+    else
+      Kokkos::parallel_reduce("pigx::GaussianEncoder::forward", Range(0, batch.n),
+                              detail::ForwardKernel<D, Diag>{k, F, map_}, pairs);
   });
   pairs_ = pairs;
 }

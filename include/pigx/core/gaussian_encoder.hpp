@@ -11,7 +11,16 @@ namespace pigx {
 
 namespace detail {
 struct EncoderData;
-}
+
+/// Gaussian data copied in cell-list order, channel by channel within each cell, as structure of arrays:
+/// the forward pair loop then streams contiguous memory and vectorises. Rows: mu (D), precision (D
+/// diagonal entries, or the D(D+1)/2 upper-triangle entries of a full one), weight.
+struct PackedGaussians {
+  View2 field;     ///< [rows][entries]
+  IView1 segment;  ///< [ncells][channels + 1]: (cell, c) owns entries segment(i) .. segment(i+1)-1, i =
+                   ///< cell(C+1)+c
+};
+}  // namespace detail
 
 /// A set of points in the layout every kernel reads: physical coordinates x, model-box coordinates xi,
 /// and the derivative order each point needs.
@@ -50,6 +59,10 @@ class GaussianEncoder {
 
  private:
   detail::EncoderData kernel_data(const PointBatch& batch) const;
+  // True when the forward pass can use the packed (vectorised) Gaussian data: no periodic axes.
+  bool packed_path() const;
+  // Copies the Gaussians in cell-list order, channel by channel, into packed_.
+  void pack_gaussians();
   template <template <int, bool> class Kernel, class Output>
   void run_reverse(const char* name, ConstView1 theta, const PointBatch& batch, View3 Fbar, Output out) const;
 
@@ -66,6 +79,7 @@ class GaussianEncoder {
   CellRanges ranges_;
   IView1 channel_;
   CellLists gauss_lists_, point_lists_;
+  detail::PackedGaussians packed_;
   mutable long long pairs_ = 0;
 };
 
