@@ -122,6 +122,23 @@ if(MPIEXEC)
                   "invalid value '2' for key 'sampling.residual' on 3 MPI ranks: expected at least 3 points"
                   ${MPIEXEC} -n 3 ${SOLVE} ${ini} --model.channels=1 --model.gaussians=1 --sampling.residual=2
                   --output.dir=${out})
+  # Every rank, not only the first, exits with 2 (each wrapper records its rank's code and exits 0, so
+  # that mpiexec does not kill the others first).
+  set(codes ${WORK}-rank-codes)
+  file(REMOVE_RECURSE ${codes})
+  file(MAKE_DIRECTORY ${codes})
+  execute_process(COMMAND ${MPIEXEC} -n 3 sh -c "\"$0\" \"$@\"; echo $? > ${codes}/rank$OMPI_COMM_WORLD_RANK"
+                          ${SOLVE} ${ini} --model.channels=1 --model.gaussians=1 --sampling.residual=2
+                          --output.dir=${out} RESULT_VARIABLE rc OUTPUT_QUIET ERROR_QUIET)
+  foreach(r 0 1 2)
+    file(READ ${codes}/rank${r} code)
+    string(STRIP "${code}" code)
+    if(NOT code EQUAL 2)
+      message(FATAL_ERROR "too many ranks: rank ${r} exited with '${code}', expected 2")
+    endif()
+  endforeach()
+  file(REMOVE_RECURSE ${codes})
+  message("too many ranks: every rank exited with 2")
 endif()
 # 10. Missing config file and an output directory that cannot be created.
 solve("missing config" "invalid value '${WORK}/missing.ini' for key 'config file': expected a readable INI file"

@@ -56,7 +56,7 @@ TEST(Config, HelpListsEveryKey) {
 TEST(Config, UnknownKeySuggestsClosest) {
   const auto ini = write_ini("unknown.ini", std::string(kGood) + "[sampling]\nresidul = 10\n");
   expect_input_error({ini}, {"sampling.residul", "sampling.residual"});
-  expect_input_error({write_ini("g.ini", kGood), "--train.sed=3"}, {"train.sed", "train.seed"});
+  expect_input_error({write_ini("g.ini", kGood), "--train.sed=3"}, {"unknown key 'train.sed'", "train.seed"});
 }
 
 TEST(Config, WrongTypeNamesKey) {

@@ -192,7 +192,7 @@ KeySource find_source(const std::string& key, const std::vector<std::string>& cl
                                          const std::map<std::string, IniEntry>& ini) {
   auto bare = [](std::string key) {
     while (!key.empty() && key[0] == '-') key.erase(0, 1);
-    return key;
+    return key.substr(0, key.find('='));  // Boost names unknown command-line keys with their value
   };
   if (auto u = dynamic_cast<const po::unknown_option*>(&e)) {
     const std::string key = bare(u->get_option_name());
