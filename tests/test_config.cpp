@@ -3,10 +3,13 @@
 #include <gtest/gtest.h>
 
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <string>
 
 #include "pigx/app/run_config.hpp"
+#include "pigx/app/subdomains.hpp"
+#include "pigx/app/validate.hpp"
 #include "pigx/core/error.hpp"
 
 namespace pigx {
@@ -53,7 +56,7 @@ TEST(Config, HelpListsEveryKey) {
 TEST(Config, UnknownKeySuggestsClosest) {
   const auto ini = write_ini("unknown.ini", std::string(kGood) + "[sampling]\nresidul = 10\n");
   expect_input_error({ini}, {"sampling.residul", "sampling.residual"});
-  expect_input_error({write_ini("g.ini", kGood), "--train.sed=3"}, {"train.sed", "train.seed"});
+  expect_input_error({write_ini("g.ini", kGood), "--train.sed=3"}, {"unknown key 'train.sed'", "train.seed"});
 }
 
 TEST(Config, WrongTypeNamesKey) {
@@ -80,6 +83,153 @@ TEST(Config, UnknownProblemListsTypes) {
 TEST(Config, MissingFileAndMalformedIni) {
   expect_input_error({"/nonexistent/x.ini"}, {"/nonexistent/x.ini"});
   expect_input_error({write_ini("bad.ini", "[problem\ntype = helmholtz\n")}, {});
+}
+
+TEST(Config, MalformedIniNamesFileAndLine) {
+  const auto unterminated =
+      write_ini("unterminated.ini", "[problem]\ntype = helmholtz\n[model\ngaussians = 10\n");
+  expect_input_error({unterminated}, {unterminated, "line 3", "unterminated section header '[model'"});
+  const auto no_equals = write_ini("noeq.ini", std::string(kGood) + "[sampling]\nresidual 4096\n");
+  expect_input_error({no_equals}, {no_equals, "line 9", "'residual 4096'", "key = value"});
+  expect_input_error({write_ini("nokey.ini", std::string(kGood) + "= 3\n")}, {"line 8", "has no key"});
+  expect_input_error({write_ini("nosection.ini", "type = helmholtz\n")}, {"line 1", "before any section"});
+  expect_input_error({write_ini("twice.ini", std::string(kGood) + "[model]\ngaussians = 20\n")},
+                     {"line 9", "'model.gaussians' is set again (first on line 5)"});
+  expect_input_error({write_ini("spaces.ini", "[ problem ]\ntype = helmholtz\n")},
+                     {"line 1", "without spaces"});
+  // Comments and blank lines are fine, also after a value.
+  EXPECT_NO_THROW(read_command_line(
+      {write_ini("comments.ini", std::string("# c\n\n") + kGood + "seed = 3 # s\n")}, builtin_pdes()));
+}
+
+TEST(Config, UnknownKeyInFileNamesLine) {
+  const auto ini = write_ini("unknown2.ini", std::string(kGood) + "[sampling]\nresidul = 10\n");
+  expect_input_error({ini},
+                     {ini, "line 9", "unknown key 'sampling.residul'", "did you mean 'sampling.residual'"});
+}
+
+TEST(Config, WrongTypeNamesKeyValueAndType) {
+  const auto ini = write_ini("g.ini", kGood);
+  expect_input_error({ini, "--model.gaussians=many"},
+                     {"command line", "'many'", "'model.gaussians'", "an integer"});
+  expect_input_error({write_ini("wt.ini", "[problem]\ntype = helmholtz\n[model]\ngaussians = many\n")},
+                     {"wt.ini', line 4", "'many'", "'model.gaussians'", "an integer"});
+  expect_input_error({ini, "--model.gaussians=2.5"}, {"'2.5'", "an integer"});
+  expect_input_error({ini, "--train.learning_rate=fast"}, {"'fast'", "'train.learning_rate'", "a number"});
+  expect_input_error({ini, "--output.solution=maybe"}, {"'maybe'", "'output.solution'", "true or false"});
+  expect_input_error({ini, "--train.seed=1e3"}, {"'1e3'", "'train.seed'", "an integer"});
+}
+
+TEST(Config, NonFiniteNumbersAreRefused) {
+  const auto ini = write_ini("g.ini", kGood);
+  expect_input_error({ini, "--loss.residual=inf"}, {"'loss.residual'", "inf", "a finite number"});
+  expect_input_error({ini, "--train.max_time=nan"}, {"'train.max_time'", "a finite number"});
+}
+
+TEST(Config, OutOfRangeCountsAndSeed) {
+  const auto ini = write_ini("g.ini", kGood);
+  expect_input_error({ini, "--model.gaussians=-4"}, {"'-4'", "'model.gaussians'", "a positive integer"});
+  expect_input_error({ini, "--train.seed=-1"}, {"'-1'", "'train.seed'", "a seed >= 0"});
+  expect_input_error({ini, "--sampling.residual=0"}, {"'0'", "'sampling.residual'", "1..2147483647"});
+  expect_input_error({ini, "--sampling.residual=3000000000"}, {"'3000000000'", "1..2147483647"});
+  expect_input_error({ini, "--sampling.boundary=-1"}, {"'-1'", "'sampling.boundary'", "0..2147483647"});
+}
+
+TEST(Config, TooFewCollocationPointsForTheModel) {
+  const auto ini = write_ini("g.ini", kGood);  // 4 channels x 10 Gaussians, helmholtz: 4 boundary faces
+  expect_input_error({ini, "--sampling.residual=39"}, {"'39'", "'sampling.residual'", "at least 40 points",
+                                                       "model.channels 4 x model.gaussians 10"});
+  EXPECT_NO_THROW(read_command_line({ini, "--sampling.residual=40"}, builtin_pdes()));
+  expect_input_error({ini, "--sampling.boundary=3"},
+                     {"'3'", "'sampling.boundary'", "0 (no boundary term) or at least 4 points", "x = -1"});
+  EXPECT_NO_THROW(read_command_line({ini, "--sampling.boundary=0"}, builtin_pdes()));
+  EXPECT_NO_THROW(read_command_line({ini, "--sampling.boundary=4"}, builtin_pdes()));
+  // Allen-Cahn is periodic in x: it has no boundary term, so any boundary count is accepted.
+  const auto ac = write_ini("ac.ini", "[problem]\ntype = allen_cahn\n[model]\ngaussians = 10\n");
+  EXPECT_NO_THROW(read_command_line({ac, "--sampling.boundary=1"}, builtin_pdes()));
+}
+
+TEST(Config, SubdomainsAcceptOnlyOne) {
+  const auto ini = write_ini("g.ini", kGood);  // helmholtz: axes x, y
+  EXPECT_EQ(read_command_line({ini}, builtin_pdes()).config.subdomains, (std::vector<int>{1, 1}));
+  EXPECT_EQ(read_command_line({ini, "--domain.subdomains=1x1"}, builtin_pdes()).config.subdomains,
+            (std::vector<int>{1, 1}));
+  expect_input_error(
+      {ini, "--domain.subdomains=2x2"},
+      {"domain.subdomains = 2x2: domain decomposition is not available in this build; expected 1"});
+  expect_input_error({ini, "--domain.subdomains=4"}, {"domain.subdomains = 4", "expected 1"});
+  expect_input_error({ini, "--domain.subdomains=2x2x2"},
+                     {"'2x2x2'", "'domain.subdomains'", "2 counts", "(x, y)", "got 3"});
+  expect_input_error({ini, "--domain.subdomains=1x1x1"}, {"'1x1x1'", "2 counts"});
+  for (const char* bad : {"0", "1x", "x1", "two", "1,1", "-1"})
+    expect_input_error({ini, std::string("--domain.subdomains=") + bad},
+                       {"'domain.subdomains'", "positive counts"});
+  const auto kg = write_ini("kg.ini", "[problem]\ntype = klein_gordon\n[model]\ngaussians = 10\n");
+  EXPECT_EQ(read_command_line({kg, "--domain.subdomains=1x1x1"}, builtin_pdes()).config.subdomains,
+            (std::vector<int>{1, 1, 1}));
+}
+
+TEST(Config, RankCountMustGiveEveryRankPointsOfEveryTerm) {
+  const auto ini = write_ini("g.ini", kGood);
+  const CommandLine cl =
+      read_command_line({ini, "--sampling.residual=40", "--sampling.boundary=4"}, builtin_pdes());
+  EXPECT_NO_THROW(check_rank_count(cl.config, 4));
+  try {
+    check_rank_count(cl.config, 5);
+    FAIL() << "5 ranks accepted for 4 boundary points";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.kind(), ErrorKind::Input);
+    const std::string m = e.what();
+    for (const char* f :
+         {"'4'", "'sampling.boundary'", "on 5 MPI ranks", "at least 5 points", "at most 4 ranks"})
+      EXPECT_NE(m.find(f), std::string::npos) << m;
+  }
+  // Klein-Gordon has an initial term too.
+  const auto kg = write_ini("kg.ini", "[problem]\ntype = klein_gordon\n[model]\ngaussians = 10\n");
+  const CommandLine k = read_command_line({kg, "--sampling.initial=2"}, builtin_pdes());
+  EXPECT_THROW(check_rank_count(k.config, 3), Error);
+  EXPECT_NO_THROW(check_rank_count(k.config, 2));
+}
+
+TEST(Config, OutputDirectoryMustBeCreatable) {
+  namespace fs = std::filesystem;
+  const fs::path base = fs::path(::testing::TempDir()) / "pigx_outdir_test";
+  fs::remove_all(base);
+  fs::create_directories(base);
+  std::ofstream(base / "afile") << "x";
+  const std::string under_file = (base / "afile" / "run").string();
+  try {
+    check_output_dir(under_file);
+    FAIL() << "output.dir under a regular file accepted";
+  } catch (const Error& e) {
+    const std::string m = e.what();
+    EXPECT_EQ(e.kind(), ErrorKind::Input);
+    EXPECT_NE(m.find("'output.dir'"), std::string::npos) << m;
+    EXPECT_NE(m.find(under_file), std::string::npos) << m;
+    EXPECT_NE(m.find("is not a directory"), std::string::npos) << m;
+  }
+  EXPECT_THROW(check_output_dir((base / "afile").string()), Error);
+  EXPECT_NO_THROW(check_output_dir((base / "new" / "deeper").string()));
+  EXPECT_FALSE(fs::exists(base / "new"));  // checking creates nothing
+  fs::remove_all(base);
+}
+
+TEST(Config, CheckFlagIsParsed) {
+  const auto ini = write_ini("g.ini", kGood);
+  EXPECT_FALSE(read_command_line({ini}, builtin_pdes()).config.check_only);
+  EXPECT_TRUE(read_command_line({ini, "--check"}, builtin_pdes()).config.check_only);
+}
+
+TEST(Config, ShippedConfigsAreValid) {
+  namespace fs = std::filesystem;
+  int n = 0;
+  for (const char* dir : {"/examples", "/tests/data"})
+    for (const auto& e : fs::directory_iterator(std::string(PIGX_SOURCE_DIR) + dir))
+      if (e.path().extension() == ".ini") {
+        EXPECT_NO_THROW(read_command_line({e.path().string()}, builtin_pdes())) << e.path();
+        ++n;
+      }
+  EXPECT_GE(n, 6);
 }
 
 TEST(Config, ParameterOfAnotherProblemIsUnknown) {

@@ -1,9 +1,13 @@
 #include "pigx/app/run_config.hpp"
 
 #include <boost/program_options.hpp>
+#include <climits>
+#include <cmath>
 #include <fstream>
 #include <sstream>
 
+#include "pigx/app/subdomains.hpp"
+#include "pigx/app/validate.hpp"
 #include "pigx/core/error.hpp"
 
 namespace po = boost::program_options;
@@ -71,8 +75,11 @@ po::options_description general_options() {
       "output.test_every", po::value<long long>()->default_value(-1),
       "iterations between test errors in progress lines (0: final only; -1: every progress line)")(
       "output.solution", po::value<bool>()->default_value(true), "write solution.h5 and solution.xdmf");
+  po::options_description domain("[domain]");
+  domain.add_options()("domain.subdomains", po::value<std::string>()->default_value("1"),
+                       "subdomains per axis, e.g. 1 or 1x1 (decomposition is not available yet: 1 only)");
   po::options_description all;
-  all.add(problem).add(model).add(sampling).add(loss).add(train).add(output);
+  all.add(problem).add(model).add(sampling).add(loss).add(train).add(output).add(domain);
   return all;
 }
 
@@ -148,17 +155,60 @@ std::string value_text(const po::variable_value& v) {
   return "?";
 }
 
-// Turns Boost's exceptions into pigx input errors that name the key.
-[[noreturn]] void rethrow_as_input_error(const po::error& e, const std::vector<std::string>& known) {
-  if (auto u = dynamic_cast<const po::unknown_option*>(&e)) {
-    std::string key = u->get_option_name();
-    while (!key.empty() && key[0] == '-') key.erase(0, 1);
-    const std::string near = closest_match(key, known);
-    throw Error(ErrorKind::Input,
-                "unknown key '" + key + "'" + (near.empty() ? "" : "; did you mean '" + near + "'?"));
+// What a typed key expects, for wrong-type messages.
+std::string expected_type(const po::options_description& d, const std::string& key) {
+  const po::option_description* o = d.find_nothrow(key, false);
+  const po::value_semantic* v = o ? o->semantic().get() : nullptr;
+  if (dynamic_cast<const po::typed_value<int>*>(v)) return "an integer";
+  if (dynamic_cast<const po::typed_value<long long>*>(v)) return "an integer";
+  if (dynamic_cast<const po::typed_value<double>*>(v)) return "a number";
+  if (dynamic_cast<const po::typed_value<bool>*>(v)) return "true or false";
+  return "a valid value";
+}
+
+// Where a key was set and its text: the command line wins over the INI file.
+struct KeySource {
+  bool found = false;
+  std::string where, value;
+};
+
+KeySource find_source(const std::string& key, const std::vector<std::string>& cli, const std::string& file,
+                      const std::map<std::string, IniEntry>& ini) {
+  const std::string flag = "--" + key;
+  for (std::size_t i = 0; i < cli.size(); ++i) {
+    if (cli[i].rfind(flag + "=", 0) == 0) return {true, "command line: ", cli[i].substr(flag.size() + 1)};
+    if (cli[i] == flag) return {true, "command line: ", i + 1 < cli.size() ? cli[i + 1] : ""};
   }
-  if (auto v = dynamic_cast<const po::invalid_option_value*>(&e))
+  const auto it = ini.find(key);
+  if (it != ini.end())
+    return {true, cat("config file '", file, "', line ", it->second.line, ": "), it->second.value};
+  return {};
+}
+
+// Turns Boost's exceptions into pigx input errors that name the key (and the file and line where known).
+[[noreturn]] void rethrow_as_input_error(const po::error& e, const std::vector<std::string>& known,
+                                         const po::options_description& d,
+                                         const std::vector<std::string>& cli, const std::string& file,
+                                         const std::map<std::string, IniEntry>& ini) {
+  auto bare = [](std::string key) {
+    while (!key.empty() && key[0] == '-') key.erase(0, 1);
+    return key.substr(0, key.find('='));  // Boost names unknown command-line keys with their value
+  };
+  if (auto u = dynamic_cast<const po::unknown_option*>(&e)) {
+    const std::string key = bare(u->get_option_name());
+    const std::string near = closest_match(key, known);
+    const KeySource src = find_source(key, cli, file, ini);
+    throw Error(ErrorKind::Input, (src.found ? src.where : "") + "unknown key '" + key + "'" +
+                                      (near.empty() ? "" : "; did you mean '" + near + "'?"));
+  }
+  if (auto v = dynamic_cast<const po::validation_error*>(&e)) {
+    const std::string key = bare(v->get_option_name());
+    const KeySource src = find_source(key, cli, file, ini);
+    if (src.found)
+      throw Error(ErrorKind::Input, src.where + "invalid value '" + src.value + "' for key '" + key +
+                                        "': expected " + expected_type(d, key));
     throw Error(ErrorKind::Input, std::string("wrong type: ") + v->what());
+  }
   throw Error(ErrorKind::Input, std::string("bad configuration: ") + e.what());
 }
 
@@ -188,6 +238,8 @@ CommandLine read_command_line(const std::vector<std::string>& args, const PdeReg
   for (const auto& a : args) {
     if (a == "--help" || a == "-h")
       out.help = true;
+    else if (a == "--check")
+      out.config.check_only = true;
     else if (a.rfind("--", 0) == 0)
       cli.push_back(a);
     else if (file.empty())
@@ -203,9 +255,11 @@ CommandLine read_command_line(const std::vector<std::string>& args, const PdeReg
   }
   if (out.help) {
     std::ostringstream os;
-    os << "Usage: pigx-solve CONFIG.ini [--section.key=value ...]\n"
+    os << "Usage: pigx-solve CONFIG.ini [--section.key=value ...] [--check]\n"
        << "Keys can be set in the INI file ([section] key = value) or on the command line; the command line "
           "wins.\n"
+       << "--check validates the configuration, the data files and the rank count, then exits without "
+          "training or writing anything.\n"
        << "PETSc options (-tao_type lmvm, -tao_monitor, ...) may follow as well.\n\n"
        << general << "\n";
     for (const auto& n : registry.names()) {
@@ -218,6 +272,8 @@ CommandLine read_command_line(const std::vector<std::string>& args, const PdeReg
   require(!file.empty(), "config file", "(none)", "pigx-solve CONFIG.ini [--section.key=value ...]");
   RunConfig& c = out.config;
   c.config_file = file;
+  const std::map<std::string, IniEntry> ini = check_ini_syntax(file);
+  po::options_description full;
   po::variables_map vm;
   try {
     // First pass: only to learn the problem type, which decides the remaining problem.* keys.
@@ -231,14 +287,17 @@ CommandLine read_command_line(const std::vector<std::string>& args, const PdeReg
         }());
     c.problem = first["problem.type"].as<std::string>();
     c.pde = registry.create(c.problem);
-    po::options_description full;
     full.add(general).add(pde_options(*c.pde));
     parse_into(cli, file, full, false, vm);
     po::notify(vm);
   } catch (const po::error& e) {
-    rethrow_as_input_error(e, known);
+    rethrow_as_input_error(e, known, full.options().empty() ? general : full, cli, file, ini);
   }
-  for (const auto& kv : vm) c.effective[kv.first] = value_text(kv.second);
+  for (const auto& kv : vm) {
+    c.effective[kv.first] = value_text(kv.second);
+    if (auto d = boost::any_cast<double>(&kv.second.value()))
+      require(std::isfinite(*d), kv.first, c.effective[kv.first], "a finite number");
+  }
 
   for (PdeParameter& p : c.pde->parameters()) {
     const std::string key = "problem." + p.name;
@@ -270,9 +329,12 @@ CommandLine read_command_line(const std::vector<std::string>& args, const PdeReg
   s.residual = get<long long>(vm, "sampling.residual");
   s.boundary = get<long long>(vm, "sampling.boundary");
   s.initial = get<long long>(vm, "sampling.initial");
-  require(s.residual >= 1, "sampling.residual", c.effective["sampling.residual"], "at least 1 point");
-  require(s.boundary >= 0, "sampling.boundary", c.effective["sampling.boundary"], "a count >= 0");
-  require(s.initial >= 0, "sampling.initial", c.effective["sampling.initial"], "a count >= 0");
+  require(s.residual >= 1 && s.residual <= INT_MAX, "sampling.residual", c.effective["sampling.residual"],
+          "a count in 1..2147483647");
+  require(s.boundary >= 0 && s.boundary <= INT_MAX, "sampling.boundary", c.effective["sampling.boundary"],
+          "a count in 0..2147483647");
+  require(s.initial >= 0 && s.initial <= INT_MAX, "sampling.initial", c.effective["sampling.initial"],
+          "a count in 0..2147483647");
   for (const char* k : {"loss.residual", "loss.boundary", "loss.initial"})
     require(get<double>(vm, k) >= 0, k, c.effective[k], "a weight >= 0");
   s.residual_weight = get<double>(vm, "loss.residual");
@@ -306,6 +368,8 @@ CommandLine read_command_line(const std::vector<std::string>& args, const PdeReg
   c.output_dir = get<std::string>(vm, "output.dir");
   require(!c.output_dir.empty(), "output.dir", "", "a directory name");
   c.write_solution = get<bool>(vm, "output.solution");
+  c.subdomains = parse_subdomains(get<std::string>(vm, "domain.subdomains"), *c.pde);
+  check_collocation_counts(c);
   return out;
 }
 

@@ -8,6 +8,7 @@
 #include <iomanip>
 #include <thread>
 
+#include "pigx/app/validate.hpp"
 #include "pigx/core/error.hpp"
 #include "pigx/io/reference_grid.hpp"
 #include "pigx/io/solution_writer.hpp"
@@ -37,10 +38,16 @@ void check_stage_types(MPI_Comm comm, const TrainSpec& spec) {
   }
 }
 
-void check_output_dir(const std::string& dir) {
-  namespace fs = std::filesystem;
-  std::error_code ec;
-  if (fs::exists(dir, ec) && !fs::is_directory(dir, ec)) throw_input_error("output.dir", dir, "a directory");
+// --check: everything was validated; say so (rank 0) and return without training or writing.
+RunResult report_check(const RunConfig& c, int ranks, const TestGrid& grid, std::ostream* log) {
+  RunResult r;
+  r.parameters = static_cast<long long>(ParamLayout::from_spec(c.model).total);
+  if (log)
+    *log << "pigx-solve: " << c.config_file
+         << ": configuration, data files and rank count are valid (problem " << c.problem << ", "
+         << r.parameters << " parameters, " << ranks << " rank(s), " << grid.size()
+         << " test points); nothing trained or written\n";
+  return r;
 }
 
 io::JsonObject make_summary(const RunConfig& c, int ranks, const RunResult& r, const TrainReport& rep,
@@ -83,12 +90,11 @@ RunResult run_solve(MPI_Comm comm, RunConfig& c, std::ostream& log) {
   MPI_Comm_rank(comm, &rank);
   MPI_Comm_size(comm, &size);
   check_output_dir(c.output_dir);
+  check_rank_count(c, size);
   check_stage_types(comm, c.train);
   const Pde& pde = *c.pde;
   const TestGrid grid = io::make_test_grid(pde, c.data_dir);
-  const long long min_points = size;
-  PIGX_CHECK_INPUT(c.sampling.residual >= min_points, "invalid value '", c.sampling.residual,
-                   "' for key 'sampling.residual': expected at least one point per rank (", size, " ranks)");
+  if (c.check_only) return report_check(c, size, grid, rank == 0 ? &log : nullptr);
   if (!c.petsc_options.empty()) PIGX_PETSC(PetscOptionsInsertString(nullptr, c.petsc_options.c_str()));
 
   LossFunction loss(pde, c.model);

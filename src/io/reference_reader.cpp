@@ -28,15 +28,20 @@ std::string shape_text(const std::vector<hsize_t>& dims) {
   return text + "]";
 }
 
-/// Opens path read-only after checking that it exists and is HDF5; input errors name the file. Not
-/// collective.
-H5Handle open_reference_file(const std::string& path) {
+/// Opens path read-only after checking that it exists and is HDF5; input errors name the file and the
+/// datasets it should hold (`expected`). Not collective.
+H5Handle open_reference_file(const std::string& path, const std::string& expected) {
   std::error_code ec;
   PIGX_CHECK_INPUT(std::filesystem::is_regular_file(path, ec), "reference file '", path,
-                   "' does not exist or is not a regular file");
-  PIGX_CHECK_INPUT(H5Fis_hdf5(path.c_str()) > 0, "reference file '", path, "' is not an HDF5 file");
-  return H5Handle(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Kind::File,
-                  "opening reference file '" + path + "'", ErrorKind::Input);
+                   "' does not exist or is not a regular file: expected ", expected);
+  PIGX_CHECK_INPUT(H5Fis_hdf5(path.c_str()) > 0, "reference file '", path, "' is not an HDF5 file: expected ",
+                   expected);
+  try {
+    return H5Handle(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Kind::File,
+                    "opening reference file '" + path + "'", ErrorKind::Input);
+  } catch (const Error& e) {  // e.g. a truncated copy: HDF5 says "truncated file: eof = ..."
+    throw Error(ErrorKind::Input, cat(e.what(), " (truncated or corrupt?): expected ", expected));
+  }
 }
 
 /// Reads the numeric dataset /name as doubles; input errors name the file and dataset. Not collective.
@@ -69,12 +74,16 @@ Array read_array(hid_t file, const std::string& path, const std::string& name) {
 ReferenceGrid read_reference(const std::string& path, const std::vector<std::string>& axis_names,
                              const std::string& value_name) {
   PIGX_CHECK_INPUT(!axis_names.empty(), where(path, value_name), ": no axis names given");
+  std::string axes;
+  for (const auto& a : axis_names) axes += (axes.empty() ? "" : ", ") + a;
+  std::string datasets = "/" + value_name;
+  for (const auto& a : axis_names) datasets += ", /" + a;
   H5ErrorSilencer quiet;
-  H5Handle file = open_reference_file(path);
+  H5Handle file = open_reference_file(path, "a complete HDF5 file with datasets " + datasets);
   Array values = read_array(file, path, value_name);
   PIGX_CHECK_INPUT(values.dims.size() == axis_names.size(), where(path, value_name), " has shape ",
-                   shape_text(values.dims), " (rank ", values.dims.size(), ") but ", axis_names.size(),
-                   " axis name(s) were given");
+                   shape_text(values.dims), ": expected a rank-", axis_names.size(), " array over the axes (",
+                   axes, ")");
   ReferenceGrid grid;
   grid.axis_names = axis_names;
   for (std::size_t i = 0; i < axis_names.size(); ++i) {

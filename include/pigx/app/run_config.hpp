@@ -23,9 +23,11 @@ struct RunConfig {
   ModelSpec model;
   SamplingSpec sampling;
   TrainSpec train;
-  std::string petsc_options;  ///< train.petsc_options, inserted into PETSc's options database
+  std::string petsc_options;    ///< train.petsc_options, inserted into PETSc's options database
+  std::vector<int> subdomains;  ///< domain.subdomains, one count per input axis (all 1 in this build)
   std::string output_dir;
   bool write_solution = true;
+  bool check_only = false;  ///< --check: validate the config, data files and rank count, then stop
   std::map<std::string, std::string> effective;  ///< every key with its effective value (for summaries)
 };
 
@@ -36,9 +38,10 @@ struct CommandLine {
   RunConfig config;
 };
 
-/// Reads `pigx-solve CONFIG.ini [--section.key=value ...] [--help]`. Throws an input pigx::Error naming the
-/// key, value and what was expected for unknown keys (with the closest valid key), wrong types and
-/// out-of-range values. Not collective (every rank may call it with the same arguments).
+/// Reads `pigx-solve CONFIG.ini [--section.key=value ...] [--check] [--help]`. Throws an input pigx::Error
+/// naming the key, value and what was expected for malformed INI lines (with file and line), unknown keys
+/// (with the closest valid key), wrong types, out-of-range values and too few collocation points for the
+/// model (docs/bad_inputs.md). Not collective (every rank may call it with the same arguments).
 CommandLine read_command_line(const std::vector<std::string>& args, const PdeRegistry& registry);
 
 /// Closest string to `word` among `candidates` (edit distance), or "" if none is reasonably close.

@@ -18,8 +18,9 @@ struct RunResult {
 
 /// Collective over comm: builds the problem of `config`, trains it, measures the final relative L2 error on
 /// the benchmark test grid and (rank 0) writes <output.dir>/summary.json and solution.h5/.xdmf. PETSc and
-/// Kokkos must be initialised. Progress goes to `log` on rank 0. Input errors are raised before anything
-/// is written.
+/// Kokkos must be initialised. Progress goes to `log` on rank 0. Input errors (docs/bad_inputs.md) are raised
+/// on every rank before anything is written. With config.check_only, returns after the checks (output
+/// directory, rank count, stage types, reference data) without training or writing.
 RunResult run_solve(MPI_Comm comm, RunConfig& config, std::ostream& log);
 
 }  // namespace pigx
