@@ -26,6 +26,10 @@ struct RunConfig {
   std::string petsc_options;  ///< train.petsc_options, inserted into PETSc's options database
   std::string output_dir;
   bool write_solution = true;
+  long long checkpoint_every = 0;  ///< checkpoint.every: iterations between checkpoints (0: none)
+  std::string checkpoint_file;     ///< checkpoint.file (default <output.dir>/checkpoint.h5)
+  bool restart = false;            ///< --restart[=FILE] was given
+  std::string restart_file;        ///< the checkpoint to continue from (default checkpoint_file)
   std::map<std::string, std::string> effective;  ///< every key with its effective value (for summaries)
 };
 
@@ -36,9 +40,9 @@ struct CommandLine {
   RunConfig config;
 };
 
-/// Reads `pigx-solve CONFIG.ini [--section.key=value ...] [--help]`. Throws an input pigx::Error naming the
-/// key, value and what was expected for unknown keys (with the closest valid key), wrong types and
-/// out-of-range values. Not collective (every rank may call it with the same arguments).
+/// Reads `pigx-solve CONFIG.ini [--section.key=value ...] [--restart[=FILE]] [--help]`. Throws an input
+/// pigx::Error naming the key, value and what was expected for unknown keys (with the closest valid key),
+/// wrong types and out-of-range values. Not collective (every rank may call it with the same arguments).
 CommandLine read_command_line(const std::vector<std::string>& args, const PdeRegistry& registry);
 
 /// Closest string to `word` among `candidates` (edit distance), or "" if none is reasonably close.
