@@ -187,7 +187,7 @@ bool Trainer::count_failure(long long at_iteration, std::string& reason) {
     return false;
   }
   if (rank_ == 0)
-    log_ << "non-finite loss or gradient after iteration " << good_done_ << " [" << stage_type_
+    log_ << "non-finite loss or gradient at iteration " << at_iteration << " [" << stage_type_
          << "]: rolled back to iteration " << good_done_ << " and "
          << (lm_ ? "raised the damping" : "halved the learning rate") << " (rollback " << failures_
          << " of at most " << spec_.max_rollbacks << ")\n"
