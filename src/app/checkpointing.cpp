@@ -129,14 +129,24 @@ CheckpointSink checkpoint_writer(MPI_Comm comm, const std::string& path,
   return [comm, path, identity, &log, kill_after, kill_during](const TrainState& state) {
     int rank;
     MPI_Comm_rank(comm, &rank);
+    // Rank 0 writes; a failure there (disk full, ...) must reach every rank instead of leaving them waiting.
+    std::string error;
     if (rank == 0) {
-      std::function<void()> mid_write;
-      if (!state.complete && state.iterations == kill_during) mid_write = [] { std::raise(SIGKILL); };
-      io::write_checkpoint(path, to_checkpoint(state, identity), mid_write);
-      if (!state.stop_reason.empty() || state.complete)
-        log << "wrote checkpoint " << path << " at iteration " << state.iterations << "\n";
+      try {
+        std::function<void()> mid_write;
+        if (!state.complete && state.iterations == kill_during) mid_write = [] { std::raise(SIGKILL); };
+        io::write_checkpoint(path, to_checkpoint(state, identity), mid_write);
+        if (!state.stop_reason.empty() || state.complete)
+          log << "wrote checkpoint " << path << " at iteration " << state.iterations << "\n";
+      } catch (const Error& e) {
+        error = e.what();
+      }
     }
-    PIGX_MPI(MPI_Barrier(comm));
+    int ok = error.empty() ? 1 : 0;
+    PIGX_MPI(MPI_Bcast(&ok, 1, MPI_INT, 0, comm));
+    if (!ok)
+      throw Error(ErrorKind::Runtime,
+                  error.empty() ? "writing checkpoint '" + path + "' failed on rank 0" : error);
     if (!state.complete && state.iterations == kill_after) std::raise(SIGKILL);
   };
 }
