@@ -236,5 +236,30 @@ TEST(Config, ParameterOfAnotherProblemIsUnknown) {
   expect_input_error({write_ini("g.ini", kGood), "--problem.alpha=1"}, {"problem.alpha"});
 }
 
+TEST(Config, CheckpointKeysAndRestart) {
+  const auto ini = write_ini("ck.ini", kGood);
+  const CommandLine plain = read_command_line({ini, "--output.dir=run7"}, builtin_pdes());
+  EXPECT_EQ(plain.config.checkpoint_every, 0);
+  EXPECT_EQ(plain.config.checkpoint_file, "run7/checkpoint.h5");
+  EXPECT_FALSE(plain.config.restart);
+  EXPECT_EQ(plain.config.train.max_rollbacks, 5);
+  const CommandLine r =
+      read_command_line({ini, "--output.dir=run7", "--checkpoint.every=50", "--restart"}, builtin_pdes());
+  EXPECT_EQ(r.config.checkpoint_every, 50);
+  EXPECT_TRUE(r.config.restart);
+  EXPECT_EQ(r.config.restart_file, "run7/checkpoint.h5");
+  const CommandLine f = read_command_line(
+      {ini, "--checkpoint.file=/scratch/c.h5", "--restart=old/c.h5", "--train.max_rollbacks=2"},
+      builtin_pdes());
+  EXPECT_EQ(f.config.checkpoint_file, "/scratch/c.h5");
+  EXPECT_EQ(f.config.restart_file, "old/c.h5");
+  EXPECT_EQ(f.config.train.max_rollbacks, 2);
+  expect_input_error({ini, "--checkpoint.every=-1"}, {"checkpoint.every", "-1"});
+  expect_input_error({ini, "--train.max_rollbacks=-3"}, {"train.max_rollbacks"});
+  const CommandLine help = read_command_line({"--help"}, builtin_pdes());
+  for (const char* k : {"checkpoint.every", "checkpoint.file", "--restart", "train.max_rollbacks"})
+    EXPECT_NE(help.help_text.find(k), std::string::npos) << k;
+}
+
 }  // namespace
 }  // namespace pigx

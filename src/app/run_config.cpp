@@ -66,7 +66,9 @@ po::options_description general_options() {
       "train.lr_decay_every", po::value<long long>()->default_value(2000), "iterations per decay period")(
       "train.max_time", po::value<double>()->default_value(0.0), "wall-clock limit in seconds (0: none)")(
       "train.petsc_options", po::value<std::string>()->default_value(""),
-      "extra PETSc options, e.g. \"-tao_ls_type armijo\"");
+      "extra PETSc options, e.g. \"-tao_ls_type armijo\"")(
+      "train.max_rollbacks", po::value<int>()->default_value(5),
+      "divergence guard: consecutive rollbacks to the last finite iterate before training stops");
   po::options_description output("[output]");
   output.add_options()("output.dir", po::value<std::string>()->default_value("results"),
                        "where summary.json and solution.h5 go")(
@@ -78,8 +80,14 @@ po::options_description general_options() {
   po::options_description domain("[domain]");
   domain.add_options()("domain.subdomains", po::value<std::string>()->default_value("1"),
                        "subdomains per axis, e.g. 1 or 1x1 (decomposition is not available yet: 1 only)");
+  po::options_description checkpoint("[checkpoint]");
+  checkpoint.add_options()("checkpoint.every", po::value<long long>()->default_value(0),
+                           "iterations between checkpoints (0: none); a checkpoint is also written when "
+                           "training stops early and at its end")(
+      "checkpoint.file", po::value<std::string>()->default_value(""),
+      "checkpoint path (default <output.dir>/checkpoint.h5); continue a run with --restart[=FILE]");
   po::options_description all;
-  all.add(problem).add(model).add(sampling).add(loss).add(train).add(output).add(domain);
+  all.add(problem).add(model).add(sampling).add(loss).add(train).add(output).add(domain).add(checkpoint);
   return all;
 }
 
@@ -235,11 +243,17 @@ CommandLine read_command_line(const std::vector<std::string>& args, const PdeReg
   CommandLine out;
   std::vector<std::string> cli;
   std::string file;
+  bool restart = false;
+  std::string restart_file;
   for (const auto& a : args) {
     if (a == "--help" || a == "-h")
       out.help = true;
     else if (a == "--check")
       out.config.check_only = true;
+    else if (a == "--restart")
+      restart = true;
+    else if (a.rfind("--restart=", 0) == 0)
+      restart = true, restart_file = a.substr(10);
     else if (a.rfind("--", 0) == 0)
       cli.push_back(a);
     else if (file.empty())
@@ -255,11 +269,13 @@ CommandLine read_command_line(const std::vector<std::string>& args, const PdeReg
   }
   if (out.help) {
     std::ostringstream os;
-    os << "Usage: pigx-solve CONFIG.ini [--section.key=value ...] [--check]\n"
+    os << "Usage: pigx-solve CONFIG.ini [--section.key=value ...] [--check] [--restart[=FILE]]\n"
        << "Keys can be set in the INI file ([section] key = value) or on the command line; the command line "
           "wins.\n"
        << "--check validates the configuration, the data files and the rank count, then exits without "
           "training or writing anything.\n"
+       << "--restart[=FILE] continues the run from its checkpoint (default checkpoint.file), exactly as if\n"
+          "it had not stopped; the config must be the same (train.max_time and output.* may differ).\n"
        << "PETSc options (-tao_type lmvm, -tao_monitor, ...) may follow as well.\n\n"
        << general << "\n";
     for (const auto& n : registry.names()) {
@@ -370,6 +386,16 @@ CommandLine read_command_line(const std::vector<std::string>& args, const PdeReg
   c.write_solution = get<bool>(vm, "output.solution");
   c.subdomains = parse_subdomains(get<std::string>(vm, "domain.subdomains"), *c.pde);
   check_collocation_counts(c);
+  t.max_rollbacks = get<int>(vm, "train.max_rollbacks");
+  require(t.max_rollbacks >= 0, "train.max_rollbacks", c.effective["train.max_rollbacks"], "a count >= 0");
+  c.checkpoint_every = get<long long>(vm, "checkpoint.every");
+  require(c.checkpoint_every >= 0, "checkpoint.every", c.effective["checkpoint.every"], "a count >= 0");
+  c.checkpoint_file = get<std::string>(vm, "checkpoint.file");
+  if (c.checkpoint_file.empty()) c.checkpoint_file = c.output_dir + "/checkpoint.h5";
+  c.restart = restart;
+  c.restart_file = restart_file.empty() ? c.checkpoint_file : restart_file;
+  require(!c.restart || !c.restart_file.empty(), "--restart", "",
+          "a checkpoint file, e.g. --restart=run/checkpoint.h5");
   return out;
 }
 

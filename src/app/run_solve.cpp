@@ -4,11 +4,13 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdlib>
 #include <filesystem>
 #include <iomanip>
 #include <thread>
 
 #include "pigx/app/validate.hpp"
+#include "pigx/app/checkpointing.hpp"
 #include "pigx/core/error.hpp"
 #include "pigx/io/reference_grid.hpp"
 #include "pigx/io/solution_writer.hpp"
@@ -50,6 +52,16 @@ RunResult report_check(const RunConfig& c, int ranks, const TestGrid& grid, std:
   return r;
 }
 
+// Testing hook PIGX_TEST_INJECT_NAN_AT_EVALUATION=k[:count]: poison `count` (default 1) loss evaluations
+// from the k-th on, to exercise the divergence guard.
+void read_nan_injection(TrainSpec& t) {
+  const char* v = std::getenv("PIGX_TEST_INJECT_NAN_AT_EVALUATION");
+  if (v == nullptr || *v == '\0') return;
+  char* end = nullptr;
+  t.inject_nan_at_evaluation = std::strtoll(v, &end, 10);
+  t.inject_nan_count = *end == ':' ? std::strtoll(end + 1, nullptr, 10) : 1;
+}
+
 io::JsonObject make_summary(const RunConfig& c, int ranks, const RunResult& r, const TrainReport& rep,
                             double train_s) {
   io::JsonObject s;
@@ -69,6 +81,7 @@ io::JsonObject make_summary(const RunConfig& c, int ranks, const RunResult& r, c
   for (std::size_t i = 0; i < rep.term_names.size(); ++i) terms.set(rep.term_names[i], rep.term_loss[i]);
   s.set("loss_terms", terms);
   s.set("stop_reason", rep.stop_reason);
+  s.set("restarted", c.restart);
   char host[256] = "unknown";
   gethostname(host, sizeof host);
   io::JsonObject hw;
@@ -103,7 +116,15 @@ RunResult run_solve(MPI_Comm comm, RunConfig& c, std::ostream& log) {
   if (rank == 0)
     log << "pigx-solve: problem " << c.problem << ", " << theta.size() << " parameters, " << size
         << " rank(s), " << grid.size() << " test points\n";
+  const io::CheckpointIdentity identity = checkpoint_identity(c, static_cast<long long>(theta.size()));
+  read_nan_injection(c.train);
   Trainer trainer(comm, pde, loss, c.sampling, c.train, &grid, log);
+  if (c.restart) {
+    trainer.resume_from(load_checkpoint(comm, c.restart_file, identity));
+    if (rank == 0) log << "pigx-solve: continuing from checkpoint " << c.restart_file << "\n";
+  }
+  if (c.checkpoint_every > 0)
+    trainer.set_checkpointing(c.checkpoint_every, checkpoint_writer(comm, c.checkpoint_file, identity, log));
   const TrainReport rep = trainer.train(theta);
 
   RunResult r;

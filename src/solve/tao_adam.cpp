@@ -11,6 +11,8 @@ constexpr const char* kTypeName = "adam";
 constexpr const char* kSetLearningRateName = "TaoAdamSetLearningRate_C";
 constexpr const char* kGetTotalStepsName = "TaoAdamGetTotalSteps_C";
 constexpr const char* kResetName = "TaoAdamReset_C";
+constexpr const char* kGetStateName = "TaoAdamGetState_C";
+constexpr const char* kSetStateName = "TaoAdamSetState_C";
 
 /// Private data of the TAO type "adam" (tao->data).
 struct TaoAdam {
@@ -164,6 +166,8 @@ PetscErrorCode TaoDestroy_Adam(Tao tao) {
   PetscCall(PetscObjectComposeFunction((PetscObject)tao, kSetLearningRateName, NULL));
   PetscCall(PetscObjectComposeFunction((PetscObject)tao, kGetTotalStepsName, NULL));
   PetscCall(PetscObjectComposeFunction((PetscObject)tao, kResetName, NULL));
+  PetscCall(PetscObjectComposeFunction((PetscObject)tao, kGetStateName, NULL));
+  PetscCall(PetscObjectComposeFunction((PetscObject)tao, kSetStateName, NULL));
   PetscCall(PetscFree(tao->data));
   PetscFunctionReturn(0);
 }
@@ -215,6 +219,30 @@ PetscErrorCode TaoAdamGetTotalSteps_Adam(Tao tao, PetscInt* steps) {
   PetscFunctionReturn(0);
 }
 
+PetscErrorCode TaoAdamGetState_Adam(Tao tao, Vec* m, Vec* v, PetscInt* steps) {
+  auto* adam = static_cast<TaoAdam*>(tao->data);
+
+  PetscFunctionBegin;
+  *m = adam->m;
+  *v = adam->v;
+  *steps = adam->steps;
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode TaoAdamSetState_Adam(Tao tao, Vec m, Vec v, PetscInt steps) {
+  auto* adam = static_cast<TaoAdam*>(tao->data);
+
+  PetscFunctionBegin;
+  PetscCheck(tao->solution, PetscObjectComm((PetscObject)tao), PETSC_ERR_ORDER,
+             "tao_adam_set_state() needs the solution vector (TaoSetSolution) first");
+  if (!adam->m) PetscCall(VecDuplicate(tao->solution, &adam->m));
+  if (!adam->v) PetscCall(VecDuplicate(tao->solution, &adam->v));
+  PetscCall(VecCopy(m, adam->m));
+  PetscCall(VecCopy(v, adam->v));
+  adam->steps = steps;
+  PetscFunctionReturn(0);
+}
+
 PetscErrorCode TaoAdamReset_Adam(Tao tao) {
   auto* adam = static_cast<TaoAdam*>(tao->data);
 
@@ -249,6 +277,8 @@ PetscErrorCode TaoCreate_Adam(Tao tao) {
   PetscCall(PetscObjectComposeFunction((PetscObject)tao, kSetLearningRateName, TaoAdamSetLearningRate_Adam));
   PetscCall(PetscObjectComposeFunction((PetscObject)tao, kGetTotalStepsName, TaoAdamGetTotalSteps_Adam));
   PetscCall(PetscObjectComposeFunction((PetscObject)tao, kResetName, TaoAdamReset_Adam));
+  PetscCall(PetscObjectComposeFunction((PetscObject)tao, kGetStateName, TaoAdamGetState_Adam));
+  PetscCall(PetscObjectComposeFunction((PetscObject)tao, kSetStateName, TaoAdamSetState_Adam));
   PetscFunctionReturn(0);
 }
 
@@ -281,6 +311,26 @@ PetscErrorCode tao_adam_get_total_steps(Tao tao, PetscInt* steps) {
              "tao_adam_get_total_steps() needs a Tao of type adam, this one is of type %s",
              ((PetscObject)tao)->type_name ? ((PetscObject)tao)->type_name : "(not set)");
   PetscCall((*get)(tao, steps));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode tao_adam_get_state(Tao tao, Vec* m, Vec* v, PetscInt* steps) {
+  PetscErrorCode (*get)(Tao, Vec*, Vec*, PetscInt*) = NULL;
+
+  PetscFunctionBegin;
+  PetscValidHeaderSpecific(tao, TAO_CLASSID, 1);
+  PetscCall(PetscObjectQueryFunction((PetscObject)tao, kGetStateName, &get));
+  PetscCheck(get, PETSC_COMM_SELF, PETSC_ERR_ARG_WRONG,
+             "tao_adam_get_state() needs a Tao of type adam, this one is of type %s",
+             ((PetscObject)tao)->type_name ? ((PetscObject)tao)->type_name : "(not set)");
+  PetscCall((*get)(tao, m, v, steps));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode tao_adam_set_state(Tao tao, Vec m, Vec v, PetscInt steps) {
+  PetscFunctionBegin;
+  PetscValidHeaderSpecific(tao, TAO_CLASSID, 1);
+  PetscTryMethod(tao, kSetStateName, (Tao, Vec, Vec, PetscInt), (tao, m, v, steps));
   PetscFunctionReturn(0);
 }
 

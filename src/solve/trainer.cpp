@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstdio>
 #include <iomanip>
+#include <limits>
 #include <sstream>
 
 #include "pigx/solve/levenberg_marquardt.hpp"
@@ -105,6 +106,16 @@ Trainer::Trainer(MPI_Comm comm, const Pde& pde, LossFunction& loss, const Sampli
   for (const auto& s : spec.stages) planned_ += s.iterations;
 }
 
+void Trainer::resume_from(const TrainState& state) {
+  resume_ = true;
+  resume_state_ = state;
+}
+
+void Trainer::set_checkpointing(long long every, CheckpointSink sink) {
+  checkpoint_every_ = every;
+  sink_ = std::move(sink);
+}
+
 double Trainer::elapsed() const {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
 }
@@ -120,21 +131,124 @@ void Trainer::resample() {
   loss_.set_terms(draw_terms(pde_, sampling_, spec_.seed, round_++, rank_, size_));
 }
 
+long long Trainer::evaluations() const {
+  return evaluation_offset_ + dp_.evaluations();
+}
+
 double Trainer::objective(const double* theta, double* grad) {
-  return dp_.evaluate(theta, grad, term_loss_);
+  double f = dp_.evaluate(theta, grad, term_loss_);
+  const long long k = evaluations();
+  if (spec_.inject_nan_at_evaluation > 0 && k >= spec_.inject_nan_at_evaluation &&
+      k < spec_.inject_nan_at_evaluation + spec_.inject_nan_count) {
+    f = std::numeric_limits<double>::quiet_NaN();
+    if (grad) grad[0] = f;
+  }
+  return f;
+}
+
+void Trainer::remember_good(long long stage_iteration) {
+  good_pos_ = stage_done_ + stage_iteration;
+  good_done_ = done_ + stage_iteration;
+  if (lm_) {
+    good_theta_ = theta_;
+    good_mu_ = lm_->damping();
+    good_nu_ = lm_->damping_growth();
+    good_scale_ = lm_->scaling();
+  } else if (tao_) {
+    Tao tao = static_cast<Tao>(tao_);
+    Vec x;
+    PIGX_PETSC(TaoGetSolution(tao, &x));
+    PIGX_PETSC(VecCopy(x, good_x_));
+    if (stage_type_ == "adam") {
+      Vec m, v;
+      PIGX_PETSC(tao_adam_get_state(tao, &m, &v, &good_steps_));
+      if (m && v) {
+        PIGX_PETSC(VecCopy(m, good_m_));
+        PIGX_PETSC(VecCopy(v, good_v_));
+      } else {
+        PIGX_PETSC(VecSet(good_m_, 0.0));
+        PIGX_PETSC(VecSet(good_v_, 0.0));
+      }
+    }
+  }
+  have_good_ = true;
+  if (stage_iteration > 0) failures_ = 0;
+}
+
+bool Trainer::count_failure(long long at_iteration, std::string& reason) {
+  ++failures_;
+  ++rollbacks_;
+  if (!have_good_ || failures_ > spec_.max_rollbacks) {
+    std::ostringstream os;
+    os << "diverged: non-finite loss or gradient " << failures_ << " times in a row (last at iteration "
+       << at_iteration << "); kept the last finite iterate (iteration " << good_done_ << ")";
+    reason = os.str();
+    if (rank_ == 0) log_ << "stopping: " << reason << "\n";
+    return false;
+  }
+  if (rank_ == 0)
+    log_ << "non-finite loss or gradient at iteration " << at_iteration << " [" << stage_type_
+         << "]: rolled back to iteration " << good_done_ << " and "
+         << (lm_ ? "raised the damping" : "halved the learning rate") << " (rollback " << failures_
+         << " of at most " << spec_.max_rollbacks << ")\n"
+         << std::flush;
+  return true;
+}
+
+TrainState Trainer::capture(long long stage_position, long long iterations) {
+  TrainState s;
+  s.stage = static_cast<long long>(stage_index_);
+  s.stage_type = stage_type_;
+  s.stage_position = stage_position;
+  s.iterations = iterations;
+  s.evaluations = evaluations();
+  s.round = round_ - 1;
+  s.lr_scale = lr_scale_;
+  s.rollbacks = rollbacks_;
+  if (lm_) {
+    s.theta = theta_;
+    s.jacobian_evaluations = jacobians_ + lm_->jacobians();
+    s.lm_damping = lm_->damping();
+    s.lm_growth = lm_->damping_growth();
+    s.lm_scale = lm_->scaling();
+  } else {
+    s.jacobian_evaluations = jacobians_;
+    Tao tao = static_cast<Tao>(tao_);
+    Vec x;
+    PIGX_PETSC(TaoGetSolution(tao, &x));
+    PIGX_PETSC(gather_all(ctx_, x, s.theta));
+    if (stage_type_ == "adam") {
+      Vec m, v;
+      PetscInt steps;
+      PIGX_PETSC(tao_adam_get_state(tao, &m, &v, &steps));
+      s.adam_steps = steps;
+      if (m && v) {
+        PIGX_PETSC(gather_all(ctx_, m, s.adam_m));
+        PIGX_PETSC(gather_all(ctx_, v, s.adam_v));
+      } else {
+        s.adam_m.assign(s.theta.size(), 0.0);
+        s.adam_v.assign(s.theta.size(), 0.0);
+      }
+    }
+  }
+  return s;
+}
+
+void Trainer::checkpoint(const TrainState& state) {
+  if (sink_ && checkpoint_every_ > 0) sink_(state);
 }
 
 void Trainer::monitor(long long stage_iteration, double f) {
   const long long it = done_ + stage_iteration;
-  if (std::isfinite(f)) {
-    last_good_ = theta_;
-    have_good_ = true;
-  }
+  if (!std::isfinite(f)) return;  // the stage loops roll back
+  remember_good(stage_iteration);
   if (tao_) {
-    const double lr =
-        spec_.learning_rate * std::pow(spec_.lr_decay, static_cast<double>(it / spec_.lr_decay_every));
+    const double lr = spec_.learning_rate * lr_scale_ *
+                      std::pow(spec_.lr_decay, static_cast<double>(it / spec_.lr_decay_every));
     PIGX_PETSC(tao_adam_set_learning_rate(static_cast<Tao>(tao_), lr));
   }
+  if (checkpoint_every_ > 0 && stage_iteration > 0 && it % checkpoint_every_ == 0)
+    checkpoint(capture(stage_done_ + stage_iteration, it));
   if (spec_.progress_every <= 0 || it % spec_.progress_every != 0 || stage_iteration == 0) return;
   const bool with_test = grid_ && spec_.test_every > 0 && it % spec_.test_every == 0;
   const double err = with_test ? test_error(comm_, loss_, theta_.data(), *grid_, nullptr) : NAN;
@@ -151,31 +265,55 @@ void Trainer::monitor(long long stage_iteration, double f) {
   log_ << os.str() << std::flush;
 }
 
-bool Trainer::run_lm_stage(const StageSpec& stage, long long every, Vec x, TaoContext& ctx,
+bool Trainer::run_lm_stage(const StageSpec& stage, long long every, long long pos, Vec x, TaoContext& ctx,
                            std::string& reason_text) {
   // Levenberg-Marquardt is pigx's own loop (it needs residuals and the Jacobian, not TAO's callbacks).
   PIGX_PETSC(gather_all(&ctx, x, theta_));
   LevenbergMarquardt lm(dp_);
+  if (resume_ && !resume_state_.lm_scale.empty())
+    lm.set_state(resume_state_.lm_damping, resume_state_.lm_growth, resume_state_.lm_scale);
+  lm_ = &lm;
+  stage_done_ = pos;
+  remember_good(0);
   bool stop = false;
-  long long left = stage.iterations;
-  while (left > 0 && !stop) {
-    const long long chunk = every > 0 ? std::min(left, every) : left;
-    const long long its = lm.run(theta_, chunk, [&](long long step, double f) {
+  while (pos < stage.iterations && !stop) {
+    const long long chunk_end =
+        every > 0 ? std::min(stage.iterations, (pos / every + 1) * every) : stage.iterations;
+    stage_done_ = pos;
+    bool bad = false;
+    const long long its = lm.run(theta_, chunk_end - pos, [&](long long step, double f) {
+      bool finite = std::isfinite(f);
+      for (double v : theta_) finite = finite && std::isfinite(v);
+      if (!finite) return !(bad = true);
       term_loss_ = lm.term_loss();
       monitor(step, f);
       if (out_of_time()) stop = true, reason_text = "time limit";
       return !stop;
     });
+    if (bad) {
+      const bool go_on = count_failure(done_ + its, reason_text);
+      theta_ = good_theta_;
+      lm.set_state(go_on ? good_mu_ * 10 : good_mu_, good_nu_, good_scale_);
+      pos = good_pos_, done_ = good_done_;
+      if (!go_on) stop = true;
+      continue;
+    }
     done_ += its;
-    left -= chunk;
-    if (left > 0 && every > 0 && !stop) resample();
+    pos += its;
+    if (!stop && pos < stage.iterations && every > 0 && pos % every == 0) resample();
+  }
+  if (stop) {
+    TrainState state = capture(pos, done_);
+    state.stop_reason = reason_text;
+    checkpoint(state);
   }
   jacobians_ += lm.jacobians();
+  lm_ = nullptr;
   scatter_to_vec(theta_, x);
   return stop;
 }
 
-bool Trainer::run_tao_stage(const StageSpec& stage, long long every, Vec x, TaoContext& ctx,
+bool Trainer::run_tao_stage(const StageSpec& stage, long long every, long long pos, Vec x, TaoContext& ctx,
                             std::string& reason_text) {
   bool stop = false;
   Tao tao;
@@ -189,22 +327,51 @@ bool Trainer::run_tao_stage(const StageSpec& stage, long long every, Vec x, TaoC
   PIGX_PETSC(TaoSetConvergenceTest(tao, convergence_test, &ctx));
   PIGX_PETSC(TaoSetMonitor(tao, monitor_callback, &ctx, nullptr));
   PIGX_PETSC(TaoSetFromOptions(tao));
-  long long left = stage.iterations;
-  while (left > 0 && !stop) {
-    const long long chunk = every > 0 ? std::min(left, every) : left;
+  PIGX_PETSC(VecDuplicate(x, &good_x_));
+  PIGX_PETSC(VecDuplicate(x, &good_m_));
+  PIGX_PETSC(VecDuplicate(x, &good_v_));
+  if (resume_ && stage.type == "adam" && !resume_state_.adam_m.empty()) {
+    Vec m, v;
+    PIGX_PETSC(VecDuplicate(x, &m));
+    PIGX_PETSC(VecDuplicate(x, &v));
+    scatter_to_vec(resume_state_.adam_m, m);
+    scatter_to_vec(resume_state_.adam_v, v);
+    PIGX_PETSC(tao_adam_set_state(tao, m, v, static_cast<PetscInt>(resume_state_.adam_steps)));
+    PIGX_PETSC(VecDestroy(&m));
+    PIGX_PETSC(VecDestroy(&v));
+  }
+  have_good_ = false;
+  while (pos < stage.iterations && !stop) {
+    const long long chunk_end =
+        every > 0 ? std::min(stage.iterations, (pos / every + 1) * every) : stage.iterations;
+    const long long chunk = chunk_end - pos;
+    stage_done_ = pos;
     PIGX_PETSC(TaoSetMaximumIterations(tao, static_cast<PetscInt>(chunk)));
     PIGX_PETSC(TaoSolve(tao));
     PetscInt its;
     TaoConvergedReason reason;
     PIGX_PETSC(TaoGetIterationNumber(tao, &its));
     PIGX_PETSC(TaoGetConvergedReason(tao, &reason));
+    PetscReal xnorm;
+    PIGX_PETSC(VecNorm(x, NORM_2, &xnorm));
+    if (reason == TAO_DIVERGED_NAN || !std::isfinite(xnorm)) {
+      // Divergence guard: back to the last finite iterate (parameters and Adam's moments), smaller steps.
+      const bool go_on = count_failure(done_ + its, reason_text);
+      if (have_good_) {
+        PIGX_PETSC(VecCopy(good_x_, x));
+        if (stage.type == "adam") PIGX_PETSC(tao_adam_set_state(tao, good_m_, good_v_, good_steps_));
+        pos = good_pos_, done_ = good_done_;
+      }
+      if (go_on)
+        lr_scale_ *= 0.5;
+      else
+        stop = true;
+      continue;
+    }
     done_ += its;
-    left -= chunk;
+    pos += its;
     if (reason == TAO_CONVERGED_USER) {
       reason_text = "time limit";
-      stop = true;
-    } else if (reason == TAO_DIVERGED_NAN) {
-      reason_text = "non-finite loss: kept the last finite iterate";
       stop = true;
     } else if (reason < 0 && reason != TAO_DIVERGED_MAXITS) {
       // A failed line search ends this stage, not the run.
@@ -213,8 +380,16 @@ bool Trainer::run_tao_stage(const StageSpec& stage, long long every, Vec x, TaoC
     } else if (reason > 0 && reason != TAO_CONVERGED_USER && static_cast<long long>(its) < chunk) {
       break;
     }
-    if (left > 0 && every > 0 && !stop) resample();
+    if (!stop && pos < stage.iterations && every > 0 && pos % every == 0) resample();
   }
+  if (stop) {
+    TrainState state = capture(pos, done_);
+    state.stop_reason = reason_text;
+    checkpoint(state);
+  }
+  PIGX_PETSC(VecDestroy(&good_x_));
+  PIGX_PETSC(VecDestroy(&good_m_));
+  PIGX_PETSC(VecDestroy(&good_v_));
   PIGX_PETSC(TaoDestroy(&tao));
   tao_ = nullptr;
   return stop;
@@ -232,6 +407,37 @@ void Trainer::scatter_to_vec(const std::vector<double>& theta, Vec x) {
 TrainReport Trainer::train(std::vector<double>& theta) {
   start_ = std::chrono::steady_clock::now();
   PIGX_PETSC(register_tao_adam());
+  std::size_t first_stage = 0;
+  long long first_pos = 0;
+  if (resume_) {
+    const TrainState& r = resume_state_;
+    PIGX_CHECK_INPUT(r.theta.size() == theta.size(), "the checkpoint holds ", r.theta.size(),
+                     " parameters, the model has ", theta.size());
+    PIGX_CHECK_INPUT(r.stage >= 0 && r.stage <= static_cast<long long>(spec_.stages.size()),
+                     "the checkpoint is at stage ", r.stage, " but train.stages has ", spec_.stages.size());
+    first_stage = static_cast<std::size_t>(r.stage);
+    first_pos = r.stage_position;
+    if (first_stage < spec_.stages.size()) {
+      PIGX_CHECK_INPUT(spec_.stages[first_stage].type == r.stage_type,
+                       "the checkpoint is in a stage of type '", r.stage_type, "', train.stages has '",
+                       spec_.stages[first_stage].type, "' there");
+      if (first_pos >= spec_.stages[first_stage].iterations) {
+        // The stage had ended: the next one starts afresh (its optimiser state is not the stored one).
+        ++first_stage, first_pos = 0;
+        resume_state_.adam_m.clear(), resume_state_.adam_v.clear(), resume_state_.lm_scale.clear();
+      }
+    }
+    theta = r.theta;
+    round_ = r.round;
+    done_ = r.iterations;
+    evaluation_offset_ = r.evaluations;
+    jacobians_ = r.jacobian_evaluations;
+    lr_scale_ = r.lr_scale;
+    rollbacks_ = r.rollbacks;
+    if (rank_ == 0)
+      log_ << "restarting at iteration " << done_ << " (stage " << first_stage << ", " << first_pos
+           << " iterations into it)\n";
+  }
   const PetscInt N = static_cast<PetscInt>(theta.size());
   theta_ = theta;
   grad_.assign(theta.size(), 0.0);
@@ -240,29 +446,56 @@ TrainReport Trainer::train(std::vector<double>& theta) {
   PIGX_PETSC(VecCreateMPI(comm_, PETSC_DECIDE, N, &x));
   scatter_to_vec(theta, x);
   TaoContext ctx{this, nullptr, nullptr, &theta_, &grad_};
+  ctx_ = &ctx;
   PIGX_PETSC(VecScatterCreateToAll(x, &ctx.to_all, &ctx.full));
   TrainReport rep;
   std::string reason_text = "completed";
   bool stop = false;
-  for (const StageSpec& stage : spec_.stages) {
-    if (stop) break;
+  for (std::size_t s = first_stage; s < spec_.stages.size() && !stop; ++s) {
+    const StageSpec& stage = spec_.stages[s];
+    stage_index_ = s;
     stage_type_ = stage.type;
     const long long every = stage.resample_every >= 0 ? stage.resample_every : spec_.resample_every;
-    stop = stage.type == "lm" ? run_lm_stage(stage, every, x, ctx, reason_text)
-                              : run_tao_stage(stage, every, x, ctx, reason_text);
+    long long pos = 0;
+    if (resume_ && s == first_stage) {
+      pos = first_pos;
+      // A checkpoint at the end of a resampling period holds the old points: draw the next round now.
+      if (pos > 0 && every > 0 && pos % every == 0) resample();
+    } else {
+      resume_ = false;
+    }
+    stop = stage.type == "lm" ? run_lm_stage(stage, every, pos, x, ctx, reason_text)
+                              : run_tao_stage(stage, every, pos, x, ctx, reason_text);
+    resume_ = false;
   }
   PIGX_PETSC(gather_all(&ctx, x, theta));
   bool finite = true;
   for (double v : theta) finite = finite && std::isfinite(v);
-  if (!finite && have_good_) theta = last_good_;
+  PIGX_CHECK(finite, "training ended with non-finite parameters");
+  if (!stop) {
+    stage_index_ = spec_.stages.size();
+    TrainState end;
+    end.theta = theta;
+    end.stage = static_cast<long long>(stage_index_);
+    end.iterations = done_;
+    end.evaluations = evaluations();
+    end.jacobian_evaluations = jacobians_;
+    end.round = round_ - 1;
+    end.lr_scale = lr_scale_;
+    end.rollbacks = rollbacks_;
+    end.complete = true;
+    end.stop_reason = reason_text;
+    checkpoint(end);
+  }
   PIGX_PETSC(VecScatterDestroy(&ctx.to_all));
   PIGX_PETSC(VecDestroy(&ctx.full));
   PIGX_PETSC(VecDestroy(&x));
+  ctx_ = nullptr;
   rep.loss = dp_.evaluate(theta.data(), nullptr, term_loss_);
   rep.term_loss = term_loss_;
   for (const auto& t : loss_.terms()) rep.term_names.push_back(t.name);
   rep.iterations = done_;
-  rep.evaluations = dp_.evaluations();
+  rep.evaluations = evaluations();
   rep.jacobian_evaluations = jacobians_;
   rep.wall_s = elapsed();
   rep.stop_reason = reason_text;

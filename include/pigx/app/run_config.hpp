@@ -28,6 +28,10 @@ struct RunConfig {
   std::string output_dir;
   bool write_solution = true;
   bool check_only = false;  ///< --check: validate the config, data files and rank count, then stop
+  long long checkpoint_every = 0;  ///< checkpoint.every: iterations between checkpoints (0: none)
+  std::string checkpoint_file;     ///< checkpoint.file (default <output.dir>/checkpoint.h5)
+  bool restart = false;            ///< --restart[=FILE] was given
+  std::string restart_file;        ///< the checkpoint to continue from (default checkpoint_file)
   std::map<std::string, std::string> effective;  ///< every key with its effective value (for summaries)
 };
 
@@ -38,10 +42,11 @@ struct CommandLine {
   RunConfig config;
 };
 
-/// Reads `pigx-solve CONFIG.ini [--section.key=value ...] [--check] [--help]`. Throws an input pigx::Error
-/// naming the key, value and what was expected for malformed INI lines (with file and line), unknown keys
-/// (with the closest valid key), wrong types, out-of-range values and too few collocation points for the
-/// model (docs/bad_inputs.md). Not collective (every rank may call it with the same arguments).
+/// Reads `pigx-solve CONFIG.ini [--section.key=value ...] [--check] [--restart[=FILE]] [--help]`. Throws an
+/// input pigx::Error naming the key, value and what was expected for malformed INI lines (with file and
+/// line), unknown keys (with the closest valid key), wrong types, out-of-range values and too few
+/// collocation points for the model (docs/bad_inputs.md). Not collective (every rank may call it with the
+/// same arguments).
 CommandLine read_command_line(const std::vector<std::string>& args, const PdeRegistry& registry);
 
 /// Closest string to `word` among `candidates` (edit distance), or "" if none is reasonably close.

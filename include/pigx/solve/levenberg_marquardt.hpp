@@ -24,6 +24,14 @@ class LevenbergMarquardt {
                 const std::function<bool(long long, double)>& after_step);
   /// Current damping parameter (kept between run() calls).
   double damping() const { return mu_; }
+  /// Growth factor of the damping after a rejected step (Nielsen's nu; kept between run() calls).
+  double damping_growth() const { return nu_; }
+  /// Marquardt scaling (running maximum of diag(J^T J); empty before the first step).
+  const std::vector<double>& scaling() const { return scale_; }
+  /// Sets damping, growth factor and scaling, e.g. to continue from a checkpoint. Not collective.
+  void set_state(double damping, double growth, const std::vector<double>& scaling) {
+    mu_ = damping, nu_ = growth, scale_ = scaling;
+  }
   /// Number of Jacobian evaluations so far.
   long long jacobians() const { return jacobians_; }
   /// Each loss term's value at the current iterate.

@@ -19,6 +19,14 @@ PetscErrorCode tao_adam_set_learning_rate(Tao tao, PetscReal lr);
 /// Gets Adam's total steps over all TaoSolve calls on this Tao (bias-correction counter). Not collective.
 PetscErrorCode tao_adam_get_total_steps(Tao tao, PetscInt* steps);
 
+/// Gets Adam's moments (borrowed: null before the first TaoSetUp; do not destroy) and total steps. Errors
+/// for a Tao of another type. Not collective.
+PetscErrorCode tao_adam_get_state(Tao tao, Vec* m, Vec* v, PetscInt* steps);
+
+/// Sets Adam's moments (copied from m and v, laid out like the Tao's solution, which must be set) and total
+/// steps, e.g. to continue from a checkpoint; no-op for other types. Collective.
+PetscErrorCode tao_adam_set_state(Tao tao, Vec m, Vec v, PetscInt steps);
+
 /// Clears Adam's moments and step counter (e.g. on a restart); no-op for other types. Logically collective.
 PetscErrorCode tao_adam_reset(Tao tao);
 

@@ -7,6 +7,7 @@
 #include <petscvec.h>
 
 #include <chrono>
+#include <functional>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -15,10 +16,15 @@
 #include "pigx/core/test_grid.hpp"
 #include "pigx/parallel/data_parallel.hpp"
 #include "pigx/solve/train_spec.hpp"
+#include "pigx/solve/train_state.hpp"
 
 namespace pigx {
 
 struct TaoContext;
+class LevenbergMarquardt;
+
+/// Receives a checkpoint; called on every rank with the same state (collective).
+using CheckpointSink = std::function<void(const TrainState&)>;
 
 /// What a training run did.
 struct TrainReport {
@@ -39,7 +45,15 @@ class Trainer {
   /// 0.
   Trainer(MPI_Comm comm, const Pde& pde, LossFunction& loss, const SamplingSpec& sampling,
           const TrainSpec& spec, const TestGrid* grid, std::ostream& log);
+  /// Makes train() continue from `state` (e.g. read from a checkpoint) instead of starting from theta; the
+  /// state must come from a run with the same problem, model and TrainSpec. Not collective.
+  void resume_from(const TrainState& state);
+  /// Hands the state to `sink` after every `every` iterations (0: never), when training stops early and at
+  /// the end. Not collective.
+  void set_checkpointing(long long every, CheckpointSink sink);
   /// Collective: runs every stage from theta (identical on all ranks) and leaves the final parameters in it.
+  /// A non-finite loss or gradient rolls back to the last finite iterate and halves the learning rate (Adam)
+  /// or raises the damping (LM); after TrainSpec::max_rollbacks consecutive failures training stops.
   TrainReport train(std::vector<double>& theta);
 
   /// Called by the TAO callbacks (public for them only).
@@ -50,12 +64,22 @@ class Trainer {
   bool out_of_time() const;
 
  private:
-  // Each runs one stage from the parameters in x and leaves its result there; true means stop training.
-  bool run_lm_stage(const StageSpec& stage, long long every, Vec x, TaoContext& ctx, std::string& reason);
-  bool run_tao_stage(const StageSpec& stage, long long every, Vec x, TaoContext& ctx, std::string& reason);
+  // Each runs one stage from the parameters in x, starting `pos` iterations into it, and leaves its result
+  // there; true means stop training.
+  bool run_lm_stage(const StageSpec& stage, long long every, long long pos, Vec x, TaoContext& ctx,
+                    std::string& reason);
+  bool run_tao_stage(const StageSpec& stage, long long every, long long pos, Vec x, TaoContext& ctx,
+                     std::string& reason);
   static void scatter_to_vec(const std::vector<double>& theta, Vec x);
   void resample();
   double elapsed() const;
+  // Divergence guard: records the current iterate as the last finite one / counts a failure (false: give up).
+  void remember_good(long long stage_iteration);
+  bool count_failure(long long at_iteration, std::string& reason);
+  // The state after `stage_position` iterations of the current stage (collective: gathers Adam's moments).
+  TrainState capture(long long stage_position, long long iterations);
+  void checkpoint(const TrainState& state);
+  long long evaluations() const;
 
   MPI_Comm comm_;
   int rank_ = 0, size_ = 1;
@@ -67,14 +91,32 @@ class Trainer {
   const TestGrid* grid_;
   std::ostream& log_;
   std::chrono::steady_clock::time_point start_;
-  std::uint64_t round_ = 0;
-  long long done_ = 0;     // iterations completed in earlier chunks
+  std::uint64_t round_ = 0;   // next sampling round (the current points are round_ - 1)
+  long long done_ = 0;        // iterations completed before the current solver call
+  long long stage_done_ = 0;  // of those, in the current stage
+  std::size_t stage_index_ = 0;
   long long planned_ = 0;  // iterations of all stages
-  long long jacobians_ = 0;
-  void* tao_ = nullptr;  // current Tao (for the learning-rate schedule)
-  std::vector<double> theta_, grad_, term_loss_, last_good_;
-  bool have_good_ = false;
+  long long jacobians_ = 0, evaluation_offset_ = 0;
+  void* tao_ = nullptr;               // current Tao (for the learning-rate schedule and state)
+  LevenbergMarquardt* lm_ = nullptr;  // current LM solver
+  TaoContext* ctx_ = nullptr;
+  std::vector<double> theta_, grad_, term_loss_;
   std::string stage_type_;
+  // Resuming and checkpoints.
+  bool resume_ = false;
+  TrainState resume_state_;
+  long long checkpoint_every_ = 0;
+  CheckpointSink sink_;
+  // Divergence guard: the last finite iterate (Vecs for TAO stages, host copies for LM) and the counters.
+  bool have_good_ = false;
+  Vec good_x_ = nullptr, good_m_ = nullptr, good_v_ = nullptr;
+  PetscInt good_steps_ = 0;
+  std::vector<double> good_theta_, good_scale_;
+  double good_mu_ = 0, good_nu_ = 0;
+  long long good_pos_ = 0, good_done_ = 0;
+  double lr_scale_ = 1;
+  long long rollbacks_ = 0;
+  int failures_ = 0;
 };
 
 }  // namespace pigx
