@@ -41,7 +41,7 @@ int main(int argc, char** argv) {
   check(pigx_problem_set_source_fn(problem, source, NULL), "pigx_problem_set_source_fn");
   check(pigx_problem_set_boundary_fn(problem, exact, NULL), "pigx_problem_set_boundary_fn");
   check(pigx_problem_set_exact_fn(problem, exact, NULL), "pigx_problem_set_exact_fn");
-  const char* settings[][2] = {{"model.gaussians", "40"},         {"model.sigma0", "0.29999999999999999"},
+  const char* settings[][2] = {{"model.gaussians", "40"},         {"model.sigma0", "0.3"},
                                {"sampling.residual", "400"},      {"sampling.boundary", "200"},
                                {"sampling.resample_every", "50"}, {"train.stages", "adam:300,lmvm:700:0"},
                                {"train.learning_rate", "0.02"},   {"train.seed", seed}};

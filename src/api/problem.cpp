@@ -20,6 +20,11 @@ void Problem::set(const std::string& key, const std::string& value) {
                    "': expected section.key, e.g. model.gaussians");
   PIGX_CHECK_INPUT(key != "problem.type", "the PDE type is given to the Problem constructor, not as '", key,
                    "'");
+  for (auto& kv : settings_)
+    if (kv.first == key) {  // the last setting of a key wins
+      kv.second = value;
+      return;
+    }
   settings_.emplace_back(key, value);
 }
 

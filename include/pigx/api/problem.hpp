@@ -20,7 +20,8 @@ class Problem {
   /// Takes every key of a pigx-solve INI file; keys set with set() win, and the PDE type given here wins
   /// over the file's problem.type.
   void read_config(std::string ini_file);
-  /// Sets a pigx-solve key as text, e.g. set("model.gaussians", "40") or set("train.stages", "adam:500").
+  /// Sets a pigx-solve key as text, e.g. set("model.gaussians", "40") or set("train.stages", "adam:500");
+  /// setting a key again replaces its value.
   void set(const std::string& key, const std::string& value);
   /// Sets a numeric pigx-solve key, e.g. set("train.learning_rate", 2e-2) (written with 17 digits).
   void set(const std::string& key, double value);
