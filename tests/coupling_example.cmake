@@ -2,9 +2,12 @@
 # the C host once more through pkg-config's pigx.pc), runs it on 1 and 2 ranks and checks that it solves
 # the same problem as pigx-solve: with the data as callbacks, the same seed and the same points, the final
 # loss and the error at the host's nodes (= pigx-solve's test grid) agree with pigx-solve to round-off.
-# With the data as grid values (bilinear interpolation of f) only the error is compared, with a tolerance.
+# Results agree bit for bit at equal rank counts; across rank counts round-off grows over the iterations,
+# so each run is compared with pigx-solve on as many ranks. With the data as grid values (bilinear
+# interpolation of f) only the error is compared, with a tolerance. Short stages keep the test quick.
 set(prefix ${WORK}/prefix)
 set(seed 3)
+set(stages adam:100,lmvm:100:0)
 file(REMOVE_RECURSE ${WORK})
 
 function(run what)
@@ -25,7 +28,6 @@ endfunction()
 
 # Fails unless |a - b| <= tol * |b|.
 function(expect_close what a b tol)
-  math(EXPR dummy 0)
   execute_process(COMMAND awk "BEGIN { d = ${a} - ${b}; if (d < 0) d = -d; r = ${b}; if (r < 0) r = -r;
                                        exit !(d <= ${tol} * r) }" RESULT_VARIABLE rc)
   if(NOT rc EQUAL 0)
@@ -53,15 +55,15 @@ separate_arguments(pc_flags UNIX_COMMAND "${output}")
 run("build the C example with pkg-config" ${CC} ${SOURCE}/examples/coupling/coupling_c.c ${pc_flags} -lm
     -o ${WORK}/coupling_c_pc)
 
-run("pigx-solve" ${MPIEXEC} -n 1 ${SOLVE} ${SOURCE}/tests/data/tiny_poisson.ini --train.seed=${seed}
-    --output.dir=${WORK}/solve --output.solution=false --output.progress_every=0)
-file(READ ${WORK}/solve/summary.json json)
-string(JSON ref_loss GET "${json}" final_loss)
-string(JSON ref_err GET "${json}" rel_l2)
-message("pigx-solve: final_loss ${ref_loss} rel_l2 ${ref_err}")
-
 foreach(np 1 2)
-  run("coupling callback on ${np} rank(s)" ${MPIEXEC} -n ${np} ${WORK}/build/coupling callback ${seed})
+  run("pigx-solve on ${np} rank(s)" ${MPIEXEC} -n ${np} ${SOLVE} ${SOURCE}/tests/data/tiny_poisson.ini
+      --train.seed=${seed} --train.stages=${stages} --output.dir=${WORK}/solve${np} --output.solution=false
+      --output.progress_every=0)
+  file(READ ${WORK}/solve${np}/summary.json json)
+  string(JSON ref_loss GET "${json}" final_loss)
+  string(JSON ref_err GET "${json}" rel_l2)
+  message("pigx-solve on ${np} rank(s): final_loss ${ref_loss} rel_l2 ${ref_err}")
+  run("coupling callback on ${np} rank(s)" ${MPIEXEC} -n ${np} ${WORK}/build/coupling callback ${seed} ${stages})
   message("${output}")
   value_of("${output}" final_loss loss)
   value_of("${output}" rel_l2 err)
@@ -71,22 +73,21 @@ foreach(np 1 2)
   expect_close("callback np${np}: final loss" ${loss} ${ref_loss} ${TOL})
   expect_close("callback np${np}: error at the host's nodes" ${err} ${ref_err} ${TOL})
   expect_close("callback np${np}: pigx's own test error" ${solver_err} ${ref_err} ${TOL})
-  # Derivatives read back through the API are those of a converged solution, not garbage.
-  expect_close("callback np${np}: gradient error below 0.1" ${grad_err} 0.05 1)
-  expect_close("callback np${np}: laplacian error below 0.5" ${lap_err} 0.25 1)
+  # Derivatives read back through the API are those of a trained solution, not garbage.
+  expect_close("callback np${np}: gradient error below 0.2" ${grad_err} 0.1 1)
+  expect_close("callback np${np}: laplacian error below 0.2" ${lap_err} 0.1 1)
 endforeach()
 
-run("coupling grid on 2 ranks" ${MPIEXEC} -n 2 ${WORK}/build/coupling grid ${seed})
+run("coupling grid on 2 ranks" ${MPIEXEC} -n 2 ${WORK}/build/coupling grid ${seed} ${stages})
 message("${output}")
 value_of("${output}" rel_l2 err)
 # Interpolating f bilinearly changes it by about 1e-3 relative; the trained error stays near pigx-solve's.
 expect_close("grid np2: error at the host's nodes" ${err} ${ref_err} 0.5)
 
-foreach(exe ${WORK}/build/coupling_c ${WORK}/coupling_c_pc)
-  run("${exe}" ${MPIEXEC} -n 2 ${exe} ${seed})
-  message("${output}")
-  value_of("${output}" final_loss loss)
-  value_of("${output}" solver_rel_l2 err)
-  expect_close("C API: final loss" ${loss} ${ref_loss} ${TOL})
-  expect_close("C API: test error" ${err} ${ref_err} ${TOL})
-endforeach()
+# The C host (built with pkg-config's flags; CMake built the same source above) solves the same problem.
+run("coupling_c" ${MPIEXEC} -n 2 ${WORK}/coupling_c_pc ${seed} ${stages})
+message("${output}")
+value_of("${output}" final_loss loss)
+value_of("${output}" solver_rel_l2 err)
+expect_close("C API np2: final loss" ${loss} ${ref_loss} ${TOL})
+expect_close("C API np2: test error" ${err} ${ref_err} ${TOL})

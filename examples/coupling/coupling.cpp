@@ -1,7 +1,7 @@
 // Example coupling: a host code that owns a grid hands pigx a source field, solves, and reads the
 // solution back at its own nodes.
 //
-//   mpiexec -n 2 coupling [callback|grid] [seed]
+//   mpiexec -n 2 coupling [callback|grid] [seed] [stages]
 //
 // The problem is -laplace(u) = f on [-1,1]^2 with u = 0 on the boundary and f = 2 pi^2 sin(pi x) sin(pi y),
 // so u = sin(pi x) sin(pi y): the "poisson" problem of pigx-solve. The settings below are those of
@@ -10,6 +10,7 @@
 // draw the same points, train the same model and end with the same loss and error (to round-off) when
 // the data come as callbacks. With "grid" the host hands its grid values instead, which pigx interpolates
 // bilinearly to its collocation points: a slightly different problem, so the loss differs a little.
+// `stages` replaces train.stages (default adam:300,lmvm:700:0, as in the INI file) for shorter runs.
 //
 // Output (rank 0): one "key value" line each for final_loss, rel_l2 (at the host's nodes), rel_l2_grad
 // and rel_l2_laplacian (derivatives read back through the API), and solver_rel_l2 (pigx's own test error).
@@ -61,6 +62,7 @@ int main(int argc, char** argv) {
   MPI_Comm_size(MPI_COMM_WORLD, &size);
   const std::string mode = argc > 1 ? argv[1] : "callback";
   const std::string seed = argc > 2 ? argv[2] : "1";
+  const std::string stages = argc > 3 ? argv[3] : "adam:300,lmvm:700:0";
   int code = 0;
   {
     pigx::Runtime runtime;  // PETSc and Kokkos, finalised at the end of this block
@@ -85,7 +87,7 @@ int main(int argc, char** argv) {
       problem.set("sampling.residual", "400");
       problem.set("sampling.boundary", "200");
       problem.set("sampling.resample_every", "50");
-      problem.set("train.stages", "adam:300,lmvm:700:0");
+      problem.set("train.stages", stages);
       problem.set("train.learning_rate", 2e-2);
       problem.set("train.seed", seed);
 

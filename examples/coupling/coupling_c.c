@@ -1,6 +1,6 @@
 /* Example coupling through the C API: the callback case of coupling.cpp, written in C.
  *
- *   mpiexec -n 2 coupling_c [seed]
+ *   mpiexec -n 2 coupling_c [seed] [stages]
  *
  * Prints final_loss and rel_l2 (pigx's test error) on rank 0; they equal those of "coupling callback".
  * Every call returns a status; pigx_last_error() says what went wrong. */
@@ -32,6 +32,7 @@ int main(int argc, char** argv) {
   int rank;
   MPI_Comm_rank(MPI_COMM_WORLD, &rank);
   const char* seed = argc > 1 ? argv[1] : "1";
+  const char* stages = argc > 2 ? argv[2] : "adam:300,lmvm:700:0";
   check(pigx_initialize(NULL, NULL), "pigx_initialize");
 
   pigx_problem problem;
@@ -43,7 +44,7 @@ int main(int argc, char** argv) {
   check(pigx_problem_set_exact_fn(problem, exact, NULL), "pigx_problem_set_exact_fn");
   const char* settings[][2] = {{"model.gaussians", "40"},         {"model.sigma0", "0.3"},
                                {"sampling.residual", "400"},      {"sampling.boundary", "200"},
-                               {"sampling.resample_every", "50"}, {"train.stages", "adam:300,lmvm:700:0"},
+                               {"sampling.resample_every", "50"}, {"train.stages", stages},
                                {"train.learning_rate", "0.02"},   {"train.seed", seed}};
   for (size_t i = 0; i < sizeof settings / sizeof settings[0]; ++i)
     check(pigx_problem_set(problem, settings[i][0], settings[i][1]), settings[i][0]);
