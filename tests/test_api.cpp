@@ -150,7 +150,9 @@ TEST(Solver, ShortSolveIsCollectiveAndLowersTheLoss) {
   EXPECT_EQ(lo, hi);
 }
 
-double one(const double*, void*) { return 1.0; }
+double one(const double*, void*) {
+  return 1.0;
+}
 
 TEST(CApi, ErrorsComeWithCodesAndMessages) {
   pigx_problem p = nullptr;
@@ -164,7 +166,8 @@ TEST(CApi, ErrorsComeWithCodesAndMessages) {
   const int counts[2] = {2, 1};
   const double axes[3] = {0, 1, 0}, values[2] = {0, 0};
   EXPECT_EQ(pigx_problem_set_boundary_grid(p, 2, counts, axes, values), PIGX_ERR_INPUT);
-  EXPECT_EQ(pigx_problem_set(p, "model.gaussians", "many"), PIGX_SUCCESS);  // checked when the solver is built
+  EXPECT_EQ(pigx_problem_set(p, "model.gaussians", "many"),
+            PIGX_SUCCESS);  // checked when the solver is built
   pigx_solver s = nullptr;
   EXPECT_EQ(pigx_solver_create(MPI_COMM_WORLD, p, &s), PIGX_ERR_INPUT);
   EXPECT_EQ(s, nullptr);
@@ -177,7 +180,9 @@ TEST(CApi, SolvesAndEvaluatesThroughTheFortranCommunicator) {
   pigx_problem p = nullptr;
   ASSERT_EQ(pigx_problem_create("poisson_data_1d", &p), PIGX_SUCCESS);
   ASSERT_EQ(pigx_problem_set_source_fn(p, one, nullptr), PIGX_SUCCESS);
-  for (auto kv : {std::pair{"model.gaussians", "8"}, {"model.channels", "2"}, {"sampling.residual", "32"},
+  for (auto kv : {std::pair{"model.gaussians", "8"},
+                  {"model.channels", "2"},
+                  {"sampling.residual", "32"},
                   {"train.stages", "adam:5"}})
     ASSERT_EQ(pigx_problem_set(p, kv.first, kv.second), PIGX_SUCCESS);
   pigx_solver s = nullptr;

@@ -40,9 +40,13 @@ struct HostGrid {
   long long size() const { return static_cast<long long>(n) * n; }
 };
 
-double exact(const double* x) { return std::sin(pi * x[0]) * std::sin(pi * x[1]); }
+double exact(const double* x) {
+  return std::sin(pi * x[0]) * std::sin(pi * x[1]);
+}
 // Written as pigx's "poisson" writes its source, so both round the same way.
-double source(const double* x) { return ((pi) * (pi) + (pi) * (pi)) * exact(x); }
+double source(const double* x) {
+  return ((pi) * (pi) + (pi) * (pi)) * exact(x);
+}
 
 pigx::GridField on_grid(const HostGrid& g, double (*f)(const double*)) {
   pigx::GridField field{{g.axis, g.axis}, std::vector<double>(g.size())};

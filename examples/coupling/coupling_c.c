@@ -17,7 +17,9 @@ static double exact(const double* x, void* user) {
   return sin(pi * x[0]) * sin(pi * x[1]);
 }
 
-static double source(const double* x, void* user) { return ((pi) * (pi) + (pi) * (pi)) * exact(x, user); }
+static double source(const double* x, void* user) {
+  return ((pi) * (pi) + (pi) * (pi)) * exact(x, user);
+}
 
 /* Stops the program with pigx's message when a call fails. */
 static void check(int status, const char* call) {

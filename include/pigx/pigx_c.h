@@ -12,10 +12,10 @@ extern "C" {
 
 /** Result codes of every pigx C function. */
 enum pigx_status {
-  PIGX_SUCCESS = 0,       /**< the call did what it says */
-  PIGX_ERR_INPUT = 1,     /**< bad input: a key, value, array or handle; the message names it */
-  PIGX_ERR_RUNTIME = 2,   /**< a failure while running (PETSc, MPI, numerical) */
-  PIGX_ERR_NULL = 3       /**< a required pointer or handle was NULL */
+  PIGX_SUCCESS = 0,     /**< the call did what it says */
+  PIGX_ERR_INPUT = 1,   /**< bad input: a key, value, array or handle; the message names it */
+  PIGX_ERR_RUNTIME = 2, /**< a failure while running (PETSc, MPI, numerical) */
+  PIGX_ERR_NULL = 3     /**< a required pointer or handle was NULL */
 };
 
 /** Opaque description of a problem (pigx::Problem). */

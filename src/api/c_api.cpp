@@ -1,11 +1,10 @@
 // The C API: each function catches every exception at the boundary and turns it into a code and a message.
-#include "pigx/pigx_c.h"
-
 #include <iostream>
 #include <memory>
 #include <string>
 
 #include "pigx/pigx.hpp"
+#include "pigx/pigx_c.h"
 
 struct pigx_problem_s {
   pigx::Problem problem;
@@ -69,7 +68,9 @@ pigx::GridField make_grid(int dim, const int* counts, const double* axes, const 
 
 extern "C" {
 
-const char* pigx_last_error(void) { return last_error.c_str(); }
+const char* pigx_last_error(void) {
+  return last_error.c_str();
+}
 
 int pigx_initialize(int* argc, char*** argv) {
   return guarded([&] {

@@ -67,8 +67,8 @@ void check_grid_covers(const GridField& grid, const std::vector<double>& lo, con
   for (std::size_t d = 0; d < lo.size(); ++d) {
     const auto& a = grid.axes[d];
     const double slack = 1e-12 * (hi[d] - lo[d]);  // grids built by linspace may miss the ends by round-off
-    PIGX_CHECK_INPUT(!a.empty() && a.front() <= lo[d] + slack && a.back() >= hi[d] - slack, what, ": axis ", d,
-                     " spans [", a.empty() ? NAN : a.front(), ", ", a.empty() ? NAN : a.back(),
+    PIGX_CHECK_INPUT(!a.empty() && a.front() <= lo[d] + slack && a.back() >= hi[d] - slack, what, ": axis ",
+                     d, " spans [", a.empty() ? NAN : a.front(), ", ", a.empty() ? NAN : a.back(),
                      "] but the domain is [", lo[d], ", ", hi[d], "]");
   }
 }

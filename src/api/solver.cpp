@@ -101,7 +101,8 @@ SolveReport Solver::solve(std::ostream* log) {
     PIGX_PETSC(PetscOptionsInsertString(nullptr, s.config.petsc_options.c_str()));
   std::ostream quiet(nullptr);  // discards everything: a library prints only when asked
   const TestGrid* grid = s.grid ? &*s.grid : nullptr;
-  Trainer trainer(s.comm, *s.config.pde, *s.loss, s.config.sampling, s.config.train, grid, log ? *log : quiet);
+  Trainer trainer(s.comm, *s.config.pde, *s.loss, s.config.sampling, s.config.train, grid,
+                  log ? *log : quiet);
   const TrainReport t = trainer.train(s.theta);
   SolveReport r;
   r.loss = t.loss;
@@ -136,14 +137,20 @@ void Solver::evaluate(const double* x, long long n, double* u, double* grad, dou
     }
 }
 
-int Solver::dim() const { return impl_->config.pde->dim(); }
-int Solver::outputs() const { return impl_->config.pde->outputs(); }
+int Solver::dim() const {
+  return impl_->config.pde->dim();
+}
+int Solver::outputs() const {
+  return impl_->config.pde->outputs();
+}
 std::vector<std::string> Solver::coordinates() const {
   auto c = impl_->config.pde->coordinates();
   c.resize(dim());
   return c;
 }
-const std::vector<double>& Solver::parameters() const { return impl_->theta; }
+const std::vector<double>& Solver::parameters() const {
+  return impl_->theta;
+}
 
 void Solver::set_parameters(const std::vector<double>& theta) {
   PIGX_CHECK_INPUT(theta.size() == impl_->theta.size(), "set_parameters: ", theta.size(),

@@ -63,8 +63,8 @@ void LossFunction::set_terms(std::vector<TermData> terms) {
                t.name, "' has ", t.targets.size(), " targets for ", n, " points");
     const bool forced = t.kind == TermKind::Residual && pde_.has_forcing();
     PIGX_CHECK(!forced || static_cast<long long>(t.forcing.size()) == n * E, "term '", t.name, "' has ",
-               t.forcing.size(), " source values for ", n, " points of problem '", pde_.name(), "' (",
-               E, " per point)");
+               t.forcing.size(), " source values for ", n, " points of problem '", pde_.name(), "' (", E,
+               " per point)");
     pts.insert(pts.end(), t.points.begin(), t.points.end());
     for (long long i = 0; i < n; ++i) {
       for (int e = 0; e < E; ++e) frc.push_back(forced ? t.forcing[i * E + e] : 0.0);

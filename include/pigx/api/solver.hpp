@@ -18,7 +18,7 @@ struct SolveReport {
   double loss = 0;                      ///< final training loss (all ranks' points)
   std::vector<std::string> term_names;  ///< loss terms, e.g. residual, boundary
   std::vector<double> term_loss;        ///< each term's share of the loss
-  double rel_l2 = 0;                    ///< relative L2 error on the PDE's test grid; NaN without exact solution
+  double rel_l2 = 0;  ///< relative L2 error on the PDE's test grid; NaN without exact solution
   long long iterations = 0, evaluations = 0;
   double wall_s = 0;
   std::string stop_reason;
@@ -43,7 +43,8 @@ class Solver {
 
   /// Not collective: the solution at n host points x [n][dim]: u [n][outputs]; when non-null, its gradient
   /// grad [n][outputs][dim] and Hessian hess [n][outputs][dim][dim] (symmetric, both halves filled).
-  void evaluate(const double* x, long long n, double* u, double* grad = nullptr, double* hess = nullptr) const;
+  void evaluate(const double* x, long long n, double* u, double* grad = nullptr,
+                double* hess = nullptr) const;
 
   /// Input dimension (coordinates per point).
   int dim() const;

@@ -2,12 +2,12 @@
 // squared contribution, and the reverse pass to MLP gradients and feature adjoints. Device code.
 #pragma once
 
+#include <type_traits>
+
 #include "pigx/core/dual.hpp"
 #include "pigx/core/gaussian_encoder.hpp"
 #include "pigx/core/mlp.hpp"
 #include "pigx/core/taylor.hpp"
-
-#include <type_traits>
 
 namespace pigx {
 
