@@ -101,8 +101,9 @@ SolveReport Solver::solve(std::ostream* log) {
     PIGX_PETSC(PetscOptionsInsertString(nullptr, s.config.petsc_options.c_str()));
   std::ostream quiet(nullptr);  // discards everything: a library prints only when asked
   const TestGrid* grid = s.grid ? &*s.grid : nullptr;
-  Trainer trainer(s.comm, *s.config.pde, *s.loss, s.config.sampling, s.config.train, grid,
-                  log ? *log : quiet);
+  TrainSpec train = s.config.train;
+  if (!log) train.progress_every = 0;  // no progress lines, so no test errors computed for them either
+  Trainer trainer(s.comm, *s.config.pde, *s.loss, s.config.sampling, train, grid, log ? *log : quiet);
   const TrainReport t = trainer.train(s.theta);
   SolveReport r;
   r.loss = t.loss;
