@@ -31,6 +31,7 @@ class Solver {
   /// `problem` and initialises the parameters from train.seed. Needs a pigx::Runtime (PETSc and Kokkos
   /// initialised). Throws an input pigx::Error naming the key or the data at fault.
   Solver(MPI_Comm comm, const Problem& problem);
+  /// Frees the model (before the Runtime goes: Kokkos must still be running).
   ~Solver();
   /// Moves the model (the source becomes empty).
   Solver(Solver&&) noexcept;
