@@ -5,6 +5,9 @@
 
 #include <string>
 
+#include "pigx/core/collocation.hpp"
+#include "pigx/core/error.hpp"
+#include "pigx/core/host_data_pde.hpp"
 #include "pigx/core/loss_function.hpp"
 #include "pigx/core/sampler.hpp"
 #include "pigx/core/taylor.hpp"
@@ -120,6 +123,8 @@ std::vector<TermData> random_terms(const Pde& pde, int n, unsigned seed) {
   terms[1].points = test::random_points(box, n, seed + 1);
   terms[1].global_count = n;
   for (int i = 0; i < n * pde.outputs(); ++i) terms[1].targets.push_back(0.1 * i - 0.5);
+  if (pde.has_forcing())  // non-zero source values, so their path into the residual is exercised
+    for (int i = 0; i < n * pde.equations(); ++i) terms[0].forcing.push_back(0.3 * i - 1.1);
   return terms;
 }
 
@@ -193,6 +198,46 @@ TEST_P(ParameterGradient, JacobianMatchesLossAndGradient) {
   }
   EXPECT_NEAR(sum, L0, 1e-12 * L0);
   EXPECT_LE(test::max_rel_diff(jtr, grad), 1e-10);
+}
+
+// Poisson with host data, given poisson's source and boundary values, is the same loss as "poisson": the
+// per-point forcing path reproduces the closed-form source to round-off, gradient included.
+TEST(PoissonData, MatchesClosedFormPoissonWithTheSameSource) {
+  auto closed = builtin_pdes().create("poisson");
+  auto data = builtin_pdes().create("poisson_data");
+  auto& setter = dynamic_cast<HostDataPde&>(*data);
+  const double pi = 3.14159265358979323846;
+  const HostField exact = [&](const double* x) { return std::sin(pi * x[0]) * std::sin(pi * x[1]); };
+  setter.set_source([&](const double* x) { return 2 * pi * pi * exact(x); });
+  setter.set_boundary(exact);
+  ModelSpec spec = small_spec(2, Covariance::Full, Activation::Tanh);
+  SamplingSpec sampling;
+  sampling.residual = 40;
+  sampling.boundary = 16;
+  LossFunction a(*closed, spec), b(*data, spec);
+  a.set_terms(draw_terms(*closed, sampling, 3, 0, 0, 1));
+  b.set_terms(draw_terms(*data, sampling, 3, 0, 0, 1));
+  ASSERT_EQ(b.terms()[0].forcing.size(), 40u);
+  const auto theta = test::random_theta(spec, a.model_box(), 9);
+  std::vector<double> ga(theta.size()), gb(theta.size()), ta, tb;
+  const double La = a.evaluate(theta.data(), ga.data(), ta);
+  const double Lb = b.evaluate(theta.data(), gb.data(), tb);
+  EXPECT_NEAR(Lb, La, 1e-12 * La);
+  EXPECT_LE(test::max_rel_diff(gb, ga), 1e-12);
+  // A different source must change the loss (the forcing is really read).
+  setter.set_source([](const double*) { return 0.0; });
+  LossFunction c(*data, spec);
+  c.set_terms(draw_terms(*data, sampling, 3, 0, 0, 1));
+  EXPECT_GT(std::abs(c.evaluate(theta.data(), nullptr, tb) - La), 1e-3 * La);
+}
+
+// A residual term of a forced PDE without its source values is refused, not read as zeros.
+TEST(PoissonData, ResidualTermWithoutSourceValuesIsRefused) {
+  auto data = builtin_pdes().create("poisson_data");
+  LossFunction loss(*data, small_spec(2, Covariance::Diagonal, Activation::Tanh));
+  auto terms = random_terms(*data, 4, 1);
+  terms[0].forcing.clear();
+  EXPECT_THROW(loss.set_terms(terms), Error);
 }
 
 INSTANTIATE_TEST_SUITE_P(AllPdes, ParameterGradient, ::testing::ValuesIn(all_param_cases()),

@@ -42,6 +42,13 @@ std::vector<TermData> draw_terms(const Pde& pde, const SamplingSpec& spec, std::
     sample_interior(box, static_cast<int>(spec.residual), rng, pts);
     terms.push_back(
         make_term("residual", TermKind::Residual, spec.residual_weight, spec.residual, pts, D, rank, nranks));
+    // Source values travel with the residual points of PDEs whose source comes from data.
+    if (pde.has_forcing()) {
+      TermData& t = terms.back();
+      const int E = pde.equations();
+      t.forcing.resize(t.local_count(D) * E);
+      for (long long i = 0; i < t.local_count(D); ++i) pde.forcing(&t.points[i * D], &t.forcing[i * E]);
+    }
   }
   // Boundary and initial terms: u minus the PDE's data at their points.
   auto add_value_term = [&](const char* name, double weight, long long count, std::uint64_t stream,

@@ -52,8 +52,8 @@ PointBatch LossFunction::make_batch(const double* points, long long n, const std
 
 void LossFunction::set_terms(std::vector<TermData> terms) {
   terms_ = std::move(terms);
-  const int D = spec_.dim, O = spec_.outputs;
-  std::vector<double> pts, tgt;
+  const int D = spec_.dim, O = spec_.outputs, E = pde_.equations();
+  std::vector<double> pts, tgt, frc;
   std::vector<int> orders;
   begin_.clear();
   for (const auto& t : terms_) {
@@ -61,8 +61,13 @@ void LossFunction::set_terms(std::vector<TermData> terms) {
     const long long n = t.local_count(D);
     PIGX_CHECK(t.kind == TermKind::Residual || static_cast<long long>(t.targets.size()) == n * O, "term '",
                t.name, "' has ", t.targets.size(), " targets for ", n, " points");
+    const bool forced = t.kind == TermKind::Residual && pde_.has_forcing();
+    PIGX_CHECK(!forced || static_cast<long long>(t.forcing.size()) == n * E, "term '", t.name, "' has ",
+               t.forcing.size(), " source values for ", n, " points of problem '", pde_.name(), "' (", E,
+               " per point)");
     pts.insert(pts.end(), t.points.begin(), t.points.end());
     for (long long i = 0; i < n; ++i) {
+      for (int e = 0; e < E; ++e) frc.push_back(forced ? t.forcing[i * E + e] : 0.0);
       orders.push_back(t.kind == TermKind::Residual ? pde_.order() : 0);
       for (int o = 0; o < O; ++o) tgt.push_back(t.kind == TermKind::Value ? t.targets[i * O + o] : 0.0);
     }
@@ -73,6 +78,10 @@ void LossFunction::set_terms(std::vector<TermData> terms) {
   auto ht = Kokkos::create_mirror_view(targets_);
   for (long long i = 0; i < n * O; ++i) ht.data()[i] = tgt[i];
   Kokkos::deep_copy(targets_, ht);
+  forcing_ = View2("pigx::LossFunction::forcing", n, E);
+  auto hf = Kokkos::create_mirror_view(forcing_);
+  for (long long i = 0; i < n * E; ++i) hf.data()[i] = frc[i];
+  Kokkos::deep_copy(forcing_, hf);
   const int nc = taylor_size(D, 2);
   F_ = View3("pigx::LossFunction::F", n, spec_.channels, nc);
   Fbar_ = View3("pigx::LossFunction::Fbar", n, spec_.channels, nc);
@@ -88,6 +97,7 @@ HeadArgs LossFunction::head_args(std::size_t t, bool gradient) {
   a.F = F_;
   a.Fbar = Fbar_;
   a.targets = targets_;
+  a.forcing = forcing_;
   a.begin = begin_[t];
   a.end = begin_[t] + static_cast<int>(term.local_count(spec_.dim));
   a.dim = spec_.dim;

@@ -8,6 +8,10 @@ void Pde::exact(const double*, double*) const {
   throw Error(ErrorKind::Runtime, "PDE '" + name() + "' has no exact solution");
 }
 
+void Pde::forcing(const double*, double*) const {
+  throw Error(ErrorKind::Runtime, "PDE '" + name() + "' has no per-point source values");
+}
+
 std::unique_ptr<Pde> PdeRegistry::create(const std::string& name) const {
   auto it = factories_.find(name);
   if (it == factories_.end()) {

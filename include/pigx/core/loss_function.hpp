@@ -22,6 +22,7 @@ struct TermData {
   long long global_count = 0;   ///< points of this term over all ranks (the mean divides by it)
   std::vector<double> points;   ///< local points, row-major [n][dim], physical coordinates
   std::vector<double> targets;  ///< Value terms: [n][outputs]
+  std::vector<double> forcing;  ///< Residual terms of PDEs with has_forcing(): [n][equations]
   /// Number of local points.
   long long local_count(int dim) const { return static_cast<long long>(points.size()) / dim; }
 };
@@ -75,6 +76,7 @@ class LossFunction {
   std::vector<int> begin_;  // first batch row of each term
   PointBatch batch_;
   View2 targets_;
+  View2 forcing_;  // [n_batch][equations], zero outside residual terms of forced PDEs
   View3 F_, Fbar_;
   View1 theta_d_, grad_d_;
   std::vector<double> mlp_grad_;

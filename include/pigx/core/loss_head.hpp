@@ -2,6 +2,8 @@
 // squared contribution, and the reverse pass to MLP gradients and feature adjoints. Device code.
 #pragma once
 
+#include <type_traits>
+
 #include "pigx/core/dual.hpp"
 #include "pigx/core/gaussian_encoder.hpp"
 #include "pigx/core/mlp.hpp"
@@ -20,6 +22,7 @@ struct HeadArgs {
   PointBatch batch;
   View3 F, Fbar;  ///< features in; feature adjoints out (when gradient is true)
   View2 targets;  ///< value terms: [n_batch][outputs] target values
+  View2 forcing;  ///< residual terms of forced PDEs: [n_batch][equations] per-point source values
   int begin = 0, end = 0;
   int dim = 0, order = 0, outputs = 1;
   double scale = 1.0;  ///< term weight / global number of points of the term
@@ -143,20 +146,41 @@ void run_jacobian_head(const Residual& res, const HeadArgs& args, View2 J, View1
                        JacobianHeadKernel<Residual>{res, args, J, r});
 }
 
+/// True for equation types that declare `static constexpr bool forced = true`: their residual reads
+/// per-point source values given with the points, residual(eq, x, f, u) with f[equations].
+template <class Eq, class = void>
+struct IsForced : std::false_type {};
+template <class Eq>
+struct IsForced<Eq, std::void_t<decltype(Eq::forced)>> : std::bool_constant<Eq::forced> {};
+
+/// Calls the residual of Eq with or without the point's forcing values.
+template <class Eq, class S>
+KOKKOS_INLINE_FUNCTION S call_residual(const Eq& eq, int e, const double* x, const double* f,
+                                       const Taylor<S>& t) {
+  if constexpr (IsForced<Eq>::value)
+    return eq.residual(e, x, f, t);
+  else
+    return eq.residual(e, x, t);
+}
+
 /// Residual of a PDE equation type Eq (see pde.hpp) with its exact linearisation by dual numbers.
 template <class Eq>
 struct PdeResidual {
   Eq eq;
+  View2 forcing;  ///< [n_batch][equations], read only for forced equation types
   static constexpr int kVars = Eq::outputs * taylor_size(Eq::dim, Eq::order);
 
   KOKKOS_INLINE_FUNCTION int count() const { return Eq::equations; }
-  KOKKOS_INLINE_FUNCTION void eval(int, const double* x, const double* U, int nc, double* r,
+  KOKKOS_INLINE_FUNCTION void eval(int p, const double* x, const double* U, int nc, double* r,
                                    double* J) const {
+    double f[kMaxEquations] = {};
+    if constexpr (IsForced<Eq>::value)
+      for (int e = 0; e < Eq::equations; ++e) f[e] = forcing(p, e);
     Dual<kVars> T[kVars];
     for (int i = 0; i < kVars; ++i) T[i] = make_variable<kVars>(U[i], i);
     const Taylor<Dual<kVars>> t{T, Eq::dim, nc};
     for (int e = 0; e < Eq::equations; ++e) {
-      const Dual<kVars> v = eq.residual(e, x, t);
+      const Dual<kVars> v = call_residual(eq, e, x, f, t);
       r[e] = v.v;
       for (int i = 0; i < kVars; ++i) J[e * kVars + i] = v.g[i];
     }

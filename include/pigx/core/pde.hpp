@@ -58,6 +58,10 @@ class Pde {
   virtual void boundary_value(const double* x, double* u) const { exact(x, u); }
   /// Initial data at t = t0 (host); defaults to exact().
   virtual void initial_value(const double* x, double* u) const { exact(x, u); }
+  /// True if the residual reads per-point source values (forcing()) carried with the residual points.
+  virtual bool has_forcing() const { return false; }
+  /// Source values of the equations at x (host; equations() values); used when has_forcing().
+  virtual void forcing(const double* x, double* f) const;
   /// Test grid of the benchmark.
   virtual TestGridSpec test_grid() const = 0;
   /// Runs the residual head over a term's points (device).
@@ -70,7 +74,9 @@ class Pde {
 
 /// Implements the kernel side of Pde for an equation type Eq that provides:
 /// static constexpr int dim, outputs, order, equations; and
-/// template <class S> KOKKOS_INLINE_FUNCTION S residual(int eq, const double* x, const Taylor<S>& u) const.
+/// template <class S> KOKKOS_INLINE_FUNCTION S residual(int eq, const double* x, const Taylor<S>& u) const,
+/// or, with `static constexpr bool forced = true`, residual(int eq, const double* x, const double* f,
+/// const Taylor<S>& u) where f holds the point's source values from Pde::forcing().
 /// Eq is plain data (its parameters are members), copied into the kernels.
 template <class Eq>
 class PdeAdaptor : public Pde {
@@ -79,9 +85,12 @@ class PdeAdaptor : public Pde {
   int outputs() const override { return Eq::outputs; }
   int order() const override { return Eq::order; }
   int equations() const override { return Eq::equations; }
-  void residual_head(const HeadArgs& args) const override { run_head(PdeResidual<Eq>{eq_}, args); }
+  bool has_forcing() const override { return IsForced<Eq>::value; }
+  void residual_head(const HeadArgs& args) const override {
+    run_head(PdeResidual<Eq>{eq_, args.forcing}, args);
+  }
   void residual_jacobian_head(const HeadArgs& args, View2 J, View1 r) const override {
-    run_jacobian_head(PdeResidual<Eq>{eq_}, args, J, r);
+    run_jacobian_head(PdeResidual<Eq>{eq_, args.forcing}, args, J, r);
   }
 
  protected:

@@ -21,5 +21,7 @@ void register_allen_cahn(PdeRegistry& r);
 void register_advection_diffusion(PdeRegistry& r);
 /// Adds "burgers".
 void register_burgers(PdeRegistry& r);
+/// Adds "poisson_data" (2-D), "poisson_data_1d" and "poisson_data_3d": Poisson with host source data.
+void register_poisson_data(PdeRegistry& r);
 
 }  // namespace pigx

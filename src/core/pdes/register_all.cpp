@@ -13,6 +13,7 @@ void register_all_pdes(PdeRegistry& r) {
   register_allen_cahn(r);
   register_advection_diffusion(r);
   register_burgers(r);
+  register_poisson_data(r);
 }
 
 }  // namespace pigx
