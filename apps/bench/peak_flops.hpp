@@ -7,6 +7,9 @@
 
 /// Best of a few timed runs of 10 independent vector FMA chains; GFLOP/s (an FMA counts as 2 flops).
 __attribute__((noinline)) inline double measure_peak_gflops() {
+#if defined(__CUDACC__)
+  return 0;  // GPU builds: nvcc's front end does not take this vector-extension code, and it is not needed
+#else
 #if defined(__AVX512F__)
   constexpr int kLanes = 8;
 #elif defined(__AVX__)
@@ -40,4 +43,5 @@ __attribute__((noinline)) inline double measure_peak_gflops() {
     best = std::max(best, 2.0 * kLanes * 10 * kSteps / sec * 1e-9);
   }
   return best;
+#endif
 }

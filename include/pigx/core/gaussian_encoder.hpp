@@ -54,6 +54,10 @@ class GaussianEncoder {
   /// Fbar(p) = d r_p / d F(p) (modified in place like in reverse()).
   void jacobian(ConstView1 theta, const PointBatch& batch, View3 Fbar, View2 J) const;
 
+  /// Copies the Gaussians in cell-list order, channel by channel, into the packed arrays (prepare() calls
+  /// it; public only because CUDA's extended lambdas may not live in private member functions).
+  void pack_gaussians();
+
   /// Number of (point, Gaussian) pairs inside the cut-off in the last forward call (for reports).
   long long last_pairs() const { return pairs_; }
 
@@ -61,8 +65,6 @@ class GaussianEncoder {
   detail::EncoderData kernel_data(const PointBatch& batch) const;
   // True when the forward pass can use the packed (vectorised) Gaussian data: no periodic axes.
   bool packed_path() const;
-  // Copies the Gaussians in cell-list order, channel by channel, into packed_.
-  void pack_gaussians();
   template <template <int, bool> class Kernel, class Output>
   void run_reverse(const char* name, ConstView1 theta, const PointBatch& batch, View3 Fbar, Output out) const;
 
