@@ -11,6 +11,13 @@
 namespace pigx {
 
 namespace {
+// channel(g) = g / per_channel. A free function: CUDA takes no extended lambda inside a constructor.
+void fill_channels(const IView1& channel, int per_channel) {
+  Kokkos::parallel_for(
+      "pigx::GaussianEncoder::channels", Range(0, static_cast<int>(channel.extent(0))),
+      KOKKOS_LAMBDA(int g) { channel(g) = g / per_channel; });
+}
+
 // Runs f.template operator()<D, Diag>() for the runtime dimension and covariance kind.
 template <class Fn>
 void dispatch(int dim, bool diag, Fn&& f) {
@@ -42,10 +49,7 @@ GaussianEncoder::GaussianEncoder(const ModelSpec& spec, const Box& physical_doma
   half_ = View2("pigx::GaussianEncoder::half", G, D);
   ranges_ = CellRanges("pigx::GaussianEncoder::ranges", G, 2 * D);
   channel_ = IView1("pigx::GaussianEncoder::channel", G);
-  const IView1 channel = channel_;
-  const int N = layout_.per_channel;
-  Kokkos::parallel_for(
-      "pigx::GaussianEncoder::channels", Range(0, G), KOKKOS_LAMBDA(int g) { channel(g) = g / N; });
+  fill_channels(channel_, layout_.per_channel);
 }
 
 void GaussianEncoder::prepare(ConstView1 theta, const PointBatch& batch) {
@@ -117,46 +121,70 @@ void GaussianEncoder::pack_gaussians() {
     packed_.segment =
         IView1(Kokkos::view_alloc("pigx::GaussianEncoder::segments", Kokkos::WithoutInitializing),
                static_cast<std::size_t>(ncells * (C + 1)));
+  if (static_cast<int>(pack_cursor_.extent(0)) < ncells * (C + 1))
+    pack_cursor_ = IView1("pigx::GaussianEncoder::pack_cursor", static_cast<std::size_t>(ncells * (C + 1)));
+  if (static_cast<int>(pack_slot_.extent(0)) < entries)
+    pack_slot_ = IView1(Kokkos::view_alloc("pigx::GaussianEncoder::pack_slot", Kokkos::WithoutInitializing),
+                        static_cast<std::size_t>(entries * 1.25));
   const View2 field = packed_.field, mu = mu_, prec = prec_;
   const IView1 segment = packed_.segment, goff = gauss_lists_.offsets, gitems = gauss_lists_.items,
-               channel = channel_;
+               channel = channel_, cursor = pack_cursor_, slot = pack_slot_;
   const View1 w = w_;
   const CellGrid grid = grid_;
   const double qcut = dense_ ? std::numeric_limits<double>::infinity() : qcut_;
-  // One cell per work item: its list, channel by channel, within the entries [goff(cell), goff(cell+1)).
-  // A diagonal Gaussian whose ellipse misses the cell is left out: its bounding box was only a superset.
+  const int nitems = gauss_lists_.nitems;
+  Kokkos::deep_copy(Kokkos::subview(cursor, std::make_pair(0, ncells * (C + 1))), 0);
+  // Count, scan, fill, in parallel over the list entries (a GPU needs that many threads): entry jj of a
+  // cell's list goes to segment (cell, channel of its Gaussian) unless the Gaussian is diagonal and its
+  // ellipse misses the cell (the bounding box of the binning was only a superset).
   Kokkos::parallel_for(
-      "pigx::GaussianEncoder::pack", Range(0, ncells), KOKKOS_LAMBDA(int cell) {
-        double clo[kMaxDim], chi[kMaxDim];
-        for (int a = 0; a < D; ++a) {
-          const int i = (cell / grid.stride[a]) % grid.n[a];
-          clo[a] = grid.lo[a] + i / grid.inv_h[a];
-          chi[a] = grid.lo[a] + (i + 1) / grid.inv_h[a];
+      "pigx::GaussianEncoder::pack_count", Range(0, nitems), KOKKOS_LAMBDA(int jj) {
+        int lo = 0, hi = ncells;  // the cell whose list holds entry jj: goff(cell) <= jj < goff(cell+1)
+        while (hi - lo > 1) {
+          const int mid = (lo + hi) / 2;
+          if (goff(mid) <= jj)
+            lo = mid;
+          else
+            hi = mid;
         }
+        const int cell = lo, g = gitems(jj);
+        bool keep = true;
+        if (diag) {
+          double qmin = 0;  // smallest q over the cell: distance from the mean to the cell along each axis
+          for (int a = 0; a < D; ++a) {
+            const int i = (cell / grid.stride[a]) % grid.n[a];
+            const double clo = grid.lo[a] + i / grid.inv_h[a], chi = grid.lo[a] + (i + 1) / grid.inv_h[a];
+            const double m = mu(g, a), d = m < clo ? clo - m : (m > chi ? m - chi : 0.0);
+            qmin += prec(g, a * D + a) * d * d;
+          }
+          keep = qmin <= qcut;
+        }
+        const int bin = cell * (C + 1) + channel(g);
+        slot(jj) = keep ? bin : -1;
+        if (keep) Kokkos::atomic_add(&cursor(bin), 1);
+      });
+  Kokkos::parallel_for(
+      "pigx::GaussianEncoder::pack_scan", Range(0, ncells), KOKKOS_LAMBDA(int cell) {
         int pos = goff(cell);
         for (int c = 0; c < C; ++c) {
+          const int count = cursor(cell * (C + 1) + c);
           segment(cell * (C + 1) + c) = pos;
-          for (int jj = goff(cell); jj < goff(cell + 1); ++jj) {
-            const int g = gitems(jj);
-            if (channel(g) != c) continue;
-            if (diag) {
-              double qmin = 0;  // smallest q over the cell: distance to the cell along each axis
-              for (int a = 0; a < D; ++a) {
-                const double m = mu(g, a), d = m < clo[a] ? clo[a] - m : (m > chi[a] ? m - chi[a] : 0.0);
-                qmin += prec(g, a * D + a) * d * d;
-              }
-              if (qmin > qcut) continue;
-            }
-            int row = 0;
-            for (int a = 0; a < D; ++a) field(row++, pos) = mu(g, a);
-            for (int a = 0; a < D; ++a)
-              for (int b = a; b < D; ++b)
-                if (!diag || a == b) field(row++, pos) = prec(g, a * D + b);
-            field(row, pos) = w(g);
-            ++pos;
-          }
+          cursor(cell * (C + 1) + c) = pos;
+          pos += count;
         }
         segment(cell * (C + 1) + C) = pos;
+      });
+  Kokkos::parallel_for(
+      "pigx::GaussianEncoder::pack_fill", Range(0, nitems), KOKKOS_LAMBDA(int jj) {
+        const int bin = slot(jj);
+        if (bin < 0) return;
+        const int g = gitems(jj), pos = Kokkos::atomic_fetch_add(&cursor(bin), 1);
+        int row = 0;
+        for (int a = 0; a < D; ++a) field(row++, pos) = mu(g, a);
+        for (int a = 0; a < D; ++a)
+          for (int b = a; b < D; ++b)
+            if (!diag || a == b) field(row++, pos) = prec(g, a * D + b);
+        field(row, pos) = w(g);
       });
 }
 

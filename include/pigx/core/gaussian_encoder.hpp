@@ -82,6 +82,7 @@ class GaussianEncoder {
   IView1 channel_;
   CellLists gauss_lists_, point_lists_;
   detail::PackedGaussians packed_;
+  IView1 pack_cursor_, pack_slot_;  // scratch of pack_gaussians: per (cell, channel) counts, per entry bins
   mutable long long pairs_ = 0;
 };
 
