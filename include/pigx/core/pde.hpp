@@ -102,6 +102,8 @@ class Pde {
 template <class Eq>
 class PdeAdaptor : public Pde {
   static_assert(std::is_trivially_copyable_v<Eq>, "a PDE equation type must be plain data");
+  // An equation type smaller than a Coefficient cannot hold one: no coefficient kernels are compiled for it.
+  static constexpr bool kMayTrain = sizeof(Eq) >= sizeof(Coefficient);
 
  public:
   int dim() const override { return Eq::dim; }
@@ -110,16 +112,15 @@ class PdeAdaptor : public Pde {
   int equations() const override { return Eq::equations; }
   bool has_forcing() const override { return IsForced<Eq>::value; }
   void residual_head(const HeadArgs& args) const override {
-    if (offsets_.empty())
-      run_head(PdeResidual<Eq, 0>{eq_, args.forcing}, args);
-    else
-      run_head(PdeResidual<Eq, kMaxCoefficients>{bound(args), args.forcing}, args);
+    if constexpr (kMayTrain)
+      if (!offsets_.empty()) return run_head(PdeResidual<Eq, kMaxCoefficients>{bound(args), args.forcing}, args);
+    run_head(PdeResidual<Eq, 0>{eq_, args.forcing}, args);
   }
   void residual_jacobian_head(const HeadArgs& args, View2 J, View1 r) const override {
-    if (offsets_.empty())
-      run_jacobian_head(PdeResidual<Eq, 0>{eq_, args.forcing}, args, J, r);
-    else
-      run_jacobian_head(PdeResidual<Eq, kMaxCoefficients>{bound(args), args.forcing}, args, J, r);
+    if constexpr (kMayTrain)
+      if (!offsets_.empty())
+        return run_jacobian_head(PdeResidual<Eq, kMaxCoefficients>{bound(args), args.forcing}, args, J, r);
+    run_jacobian_head(PdeResidual<Eq, 0>{eq_, args.forcing}, args, J, r);
   }
   void train_coefficients(const std::vector<std::string>& names) override {
     PIGX_CHECK(names.size() <= static_cast<std::size_t>(kMaxCoefficients), "at most ", kMaxCoefficients,
