@@ -254,7 +254,8 @@ std::vector<CoefficientCase> all_coefficient_cases() {
 
 class CoefficientGradient : public ::testing::TestWithParam<CoefficientCase> {
  protected:
-  // The PDE with the coefficient trained, and a model whose coefficient starts `shift` off its configured value.
+  // The PDE with the coefficient trained, and a model whose coefficient starts `shift` off its configured
+  // value.
   void SetUp() override {
     const CoefficientCase c = GetParam();
     pde = builtin_pdes().create(c.pde);

@@ -86,12 +86,9 @@ ParamLayout ParamLayout::from_spec(const ModelSpec& spec) {
 }
 
 std::vector<ParamGroup> ParamLayout::groups() const {
-  std::vector<ParamGroup> g = {{"mu", mu, log_width},
-                               {"log_width", log_width, rotation},
-                               {"rotation", rotation, weight},
-                               {"weight", weight, mlp},
-                               {"mlp", mlp, coefficients},
-                               {"coefficients", coefficients, total}};
+  std::vector<ParamGroup> g = {{"mu", mu, log_width},          {"log_width", log_width, rotation},
+                               {"rotation", rotation, weight}, {"weight", weight, mlp},
+                               {"mlp", mlp, coefficients},     {"coefficients", coefficients, total}};
   std::vector<ParamGroup> out;
   for (auto& x : g)
     if (x.end > x.begin) out.push_back(x);

@@ -55,7 +55,8 @@ class LossFunction {
 
   /// Residuals and Jacobian of this rank's points at theta: r(p) = sqrt(weight / global count) times the
   /// point's residual (so the loss is the global sum of r^2) and J(p, k) = d r(p) / d theta_k (trained PDE
-  /// coefficients included), one row per local point in term order. Needs one residual equation per point. J and r are resized as needed.
+  /// coefficients included), one row per local point in term order. Needs one residual equation per point. J
+  /// and r are resized as needed.
   void residuals_and_jacobian(const double* theta, View1& r, View2& J);
 
   /// Taylor data of u up to `order` at n host points: out [n][outputs][taylor_size(dim, order)].

@@ -28,12 +28,12 @@ struct HeadArgs {
   int dim = 0, order = 0, outputs = 1;
   double scale = 1.0;  ///< term weight / global number of points of the term
   bool gradient = true;
-  double* loss = nullptr;      ///< out: scale * sum of squared residuals (host)
-  double* mlp_grad = nullptr;  ///< out: added MLP gradient (host, mlp.size entries)
-  int ncoef = 0;                              ///< trained PDE coefficients (end of the parameter vector)
+  double* loss = nullptr;                      ///< out: scale * sum of squared residuals (host)
+  double* mlp_grad = nullptr;                  ///< out: added MLP gradient (host, mlp.size entries)
+  int ncoef = 0;                               ///< trained PDE coefficients (end of the parameter vector)
   double coefficients[kMaxCoefficients] = {};  ///< their current values
-  std::size_t coef_offset = 0;                ///< their first index in the parameter vector
-  double* coef_grad = nullptr;                ///< out: added coefficient gradient (host, ncoef entries)
+  std::size_t coef_offset = 0;                 ///< their first index in the parameter vector
+  double* coef_grad = nullptr;                 ///< out: added coefficient gradient (host, ncoef entries)
 };
 
 /// Shared start of every head: the point's features through the MLP (U, keeping the scratch for the
@@ -141,7 +141,8 @@ struct JacobianHeadKernel {
     double U[kMaxOutputs * kMaxComp], x[kMaxDim];
     MlpScratch s;
     head_forward(a, p, s, U, x);
-    double rv[kMaxEquations], Jr[kMaxEquations * kMaxOutputs * kMaxComp], Jc[kMaxEquations * kMaxCoefficients];
+    double rv[kMaxEquations], Jr[kMaxEquations * kMaxOutputs * kMaxComp],
+        Jc[kMaxEquations * kMaxCoefficients];
     res.eval(p, x, U, nc, rv, Jr, Jc);
     const double sq = math::sqrt(a.scale);
     r(p) = sq * rv[0];
@@ -201,7 +202,8 @@ struct PdeResidual {
       const Dual<kVars> v = call_residual(eq, e, x, f, t);
       r[e] = v.v;
       for (int i = 0; i < kTaylor; ++i) J[e * kTaylor + i] = v.g[i];
-      for (int j = 0; j < kMaxCoefficients; ++j) Jc[e * kMaxCoefficients + j] = j < NC ? v.g[kTaylor + j] : 0.0;
+      for (int j = 0; j < kMaxCoefficients; ++j)
+        Jc[e * kMaxCoefficients + j] = j < NC ? v.g[kTaylor + j] : 0.0;
     }
   }
 };

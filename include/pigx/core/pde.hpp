@@ -20,8 +20,8 @@ namespace pigx {
 struct PdeParameter {
   std::string name;
   std::string help;
-  double* value;    ///< lives in the PDE object
-  double min, max;  ///< accepted closed range
+  double* value;                       ///< lives in the PDE object
+  double min, max;                     ///< accepted closed range
   Coefficient* coefficient = nullptr;  ///< set when the parameter may be trained (inverse problems)
 
   /// A parameter that may also be trained: a Coefficient member of the equation type.
@@ -113,7 +113,8 @@ class PdeAdaptor : public Pde {
   bool has_forcing() const override { return IsForced<Eq>::value; }
   void residual_head(const HeadArgs& args) const override {
     if constexpr (kMayTrain)
-      if (!offsets_.empty()) return run_head(PdeResidual<Eq, kMaxCoefficients>{bound(args), args.forcing}, args);
+      if (!offsets_.empty())
+        return run_head(PdeResidual<Eq, kMaxCoefficients>{bound(args), args.forcing}, args);
     run_head(PdeResidual<Eq, 0>{eq_, args.forcing}, args);
   }
   void residual_jacobian_head(const HeadArgs& args, View2 J, View1 r) const override {

@@ -29,8 +29,8 @@ class KleinGordon : public PdeAdaptor<KleinGordonEq> {
   int time_axis() const override { return 2; }
   Box domain() const override { return Box{3, {-1, -1, 0}, {1, 1, 10}, {false, false, false}}; }
   std::vector<PdeParameter> parameters() override {
-    return {PdeParameter::trainable("c", "coefficient of the nonlinear term u^2 in the model (trainable)", eq_.c,
-                                    -1e6, 1e6),
+    return {PdeParameter::trainable("c", "coefficient of the nonlinear term u^2 in the model (trainable)",
+                                    eq_.c, -1e6, 1e6),
             {"c_true", "coefficient of u^2 the source term is made with", &eq_.c_true, -1e6, 1e6}};
   }
   bool has_exact() const override { return true; }
