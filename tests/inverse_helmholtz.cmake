@@ -45,8 +45,8 @@ expect_refused("non-finite value" "nan.h5', dataset '/values': row 3 is not fini
 expect_refused("point outside the domain" "outside.h5', dataset '/points': row 2 (0, 1.5) lies outside the domain"
                ${SOLVE} ${inv} --data.file=${WORK}/outside.h5)
 
-# The example: 2,000 observations with 1% noise, k from 2 back to 1.
-execute_process(COMMAND ${PYTHON} ${gen} ${WORK}/obs.h5 --n 2000 --noise 0.01 --seed 1 RESULT_VARIABLE rc)
+# The example: 4,000 observations with 1% noise, k from 2 back to 1.
+execute_process(COMMAND ${PYTHON} ${gen} ${WORK}/obs.h5 --n 4000 --noise 0.01 --seed 1 RESULT_VARIABLE rc)
 if(NOT rc EQUAL 0)
   message(FATAL_ERROR "${gen} failed")
 endif()
@@ -63,7 +63,7 @@ string(JSON k0 GET "${json}" coefficients_initial k)
 string(JSON rel GET "${json}" coefficients_rel_error k)
 string(JSON n GET "${json}" data_points)
 string(JSON noise GET "${json}" data_noise_std)
-if(NOT n EQUAL 2000 OR NOT k0 EQUAL 2)
+if(NOT n EQUAL 4000 OR NOT k0 EQUAL 2)
   message(FATAL_ERROR "summary.json: data_points ${n}, initial k ${k0}")
 endif()
 if(NOT rel LESS 0.01)

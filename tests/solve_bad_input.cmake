@@ -125,8 +125,8 @@ solve("no trainable coefficient" "expected nothing: problem 'poisson' has no tra
 solve("initial guesses, wrong count"
       "invalid value '2,3' for key 'inverse.initial': expected 1 number(s), one per coefficient" ${inv}
       --inverse.initial=2,3)
-solve("coefficient without data" "inverse.trainable = k needs observations: set data.file" ${inv}
-      --data.file=)
+file(WRITE ${WORK}/nodata.ini "[problem]\ntype = helmholtz\n[inverse]\ntrainable = k\n")
+solve("coefficient without data" "inverse.trainable = k needs observations: set data.file" ${WORK}/nodata.ini)
 solve("missing observation file"
       "observation file '${WORK}/none.h5' does not exist or is not a regular file;/points [n, 2] and /values"
       ${inv} --data.file=${WORK}/none.h5)
