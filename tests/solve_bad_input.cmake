@@ -114,6 +114,28 @@ solve("subdomains > 1"
       --domain.subdomains=2x2)
 solve("subdomains axis count" "invalid value '2x2x2' for key 'domain.subdomains': expected 2 counts" ${ini}
       --domain.subdomains=2x2x2)
+# 8a. Inverse problems (docs/inverse_problems.md): coefficients and observation files. Shapes of real
+# observation files are checked in tests/inverse_helmholtz.cmake, which can write HDF5 with h5py.
+set(inv ${SOURCE}/examples/inverse_helmholtz.ini)
+solve("untrainable coefficient"
+      "invalid value 'a1' for key 'inverse.trainable': expected trainable coefficients of problem 'helmholtz': k"
+      ${inv} --inverse.trainable=a1)
+solve("no trainable coefficient" "expected nothing: problem 'poisson' has no trainable coefficient" ${ini}
+      --inverse.trainable=k)
+solve("initial guesses, wrong count"
+      "invalid value '2,3' for key 'inverse.initial': expected 1 number(s), one per coefficient" ${inv}
+      --inverse.initial=2,3)
+file(WRITE ${WORK}/nodata.ini "[problem]\ntype = helmholtz\n[inverse]\ntrainable = k\n")
+solve("coefficient without data" "inverse.trainable = k needs observations: set data.file" ${WORK}/nodata.ini)
+solve("missing observation file"
+      "observation file '${WORK}/none.h5' does not exist or is not a regular file;/points [n, 2] and /values"
+      ${inv} --data.file=${WORK}/none.h5)
+solve("observation file not HDF5" "observation file '${ini}' is not an HDF5 file" ${inv} --data.file=${ini})
+if(EXISTS ${refs}/allen_cahn_1d_reference.h5)
+  solve("observation file without /points"
+        "observation file '${refs}/allen_cahn_1d_reference.h5', dataset '/points' does not exist" ${inv}
+        --data.file=${refs}/allen_cahn_1d_reference.h5)
+endif()
 # 8. Unknown PDE: the valid names are listed.
 solve("unknown problem" "navier_stokes;problem.type;helmholtz;poisson" ${ini} --problem.type=navier_stokes)
 # 9. More MPI ranks than points of a term: printed once (rank 0), exit code 2 from every rank.

@@ -240,6 +240,139 @@ TEST(PoissonData, ResidualTermWithoutSourceValuesIsRefused) {
   EXPECT_THROW(loss.set_terms(terms), Error);
 }
 
+// Trained PDE coefficients (inverse problems): one case per trainable coefficient of every built-in PDE.
+struct CoefficientCase {
+  std::string pde, coefficient;
+};
+
+std::vector<CoefficientCase> all_coefficient_cases() {
+  std::vector<CoefficientCase> cases;
+  for (const auto& name : builtin_pdes().names())
+    for (const auto& c : builtin_pdes().create(name)->trainable_coefficients()) cases.push_back({name, c});
+  return cases;
+}
+
+class CoefficientGradient : public ::testing::TestWithParam<CoefficientCase> {
+ protected:
+  // The PDE with the coefficient trained, and a model whose coefficient starts `shift` off its configured
+  // value.
+  void SetUp() override {
+    const CoefficientCase c = GetParam();
+    pde = builtin_pdes().create(c.pde);
+    for (const auto& p : pde->parameters())
+      if (p.name == c.coefficient) configured = *p.value;
+    pde->train_coefficients({c.coefficient});
+    spec = small_spec(pde->dim(), Covariance::Full, Activation::Tanh, pde->outputs());
+    spec.coefficients = {configured + 0.3};
+  }
+  std::unique_ptr<Pde> pde;
+  ModelSpec spec;
+  double configured = 0;
+};
+
+TEST(TrainableCoefficients, EveryPdeDeclaresThem) {
+  EXPECT_EQ(builtin_pdes().create("helmholtz")->trainable_coefficients(), std::vector<std::string>{"k"});
+  EXPECT_EQ(builtin_pdes().create("nonlinear_diffusion")->trainable_coefficients(),
+            std::vector<std::string>{"alpha"});
+  EXPECT_EQ(builtin_pdes().create("klein_gordon")->trainable_coefficients(), std::vector<std::string>{"c"});
+  auto pde = builtin_pdes().create("helmholtz");
+  EXPECT_THROW(pde->train_coefficients({"a1"}), Error);  // a parameter, but not a trainable one
+  EXPECT_THROW(pde->train_coefficients({"k", "k"}), Error);
+}
+
+// The layout puts the coefficients after the MLP block; with none trained it is unchanged.
+TEST_P(CoefficientGradient, CoefficientsFollowTheMlpBlock) {
+  ModelSpec plain = spec;
+  plain.coefficients.clear();
+  const ParamLayout a = ParamLayout::from_spec(plain), b = ParamLayout::from_spec(spec);
+  EXPECT_EQ(b.coefficients, a.total);
+  EXPECT_EQ(b.total, a.total + 1);
+  EXPECT_EQ(b.mlp, a.mlp);
+  EXPECT_EQ(b.groups().back().name, "coefficients");
+}
+
+// Trained at its configured value, the coefficient gives the forward problem's loss.
+TEST_P(CoefficientGradient, AtTheConfiguredValueTheLossIsTheForwardLoss) {
+  auto forward = builtin_pdes().create(GetParam().pde);
+  ModelSpec plain = spec;
+  plain.coefficients.clear();
+  LossFunction a(*forward, plain), b(*pde, spec);
+  a.set_terms(random_terms(*forward, 8, 5));
+  b.set_terms(random_terms(*pde, 8, 5));
+  auto theta = test::random_theta(plain, a.model_box(), 7);
+  std::vector<double> ta, tb;
+  const double La = a.evaluate(theta.data(), nullptr, ta);
+  theta.push_back(configured);
+  EXPECT_NEAR(b.evaluate(theta.data(), nullptr, tb), La, 1e-13 * La);
+}
+
+TEST_P(CoefficientGradient, EveryGroupMatchesFiniteDifferences) {
+  LossFunction loss(*pde, spec);
+  loss.set_terms(random_terms(*pde, 8, 5));
+  auto theta = test::random_theta(spec, loss.model_box(), 7);
+  std::vector<double> grad(theta.size()), terms;
+  ASSERT_TRUE(std::isfinite(loss.evaluate(theta.data(), grad.data(), terms)));
+  for (const ParamGroup& g : loss.layout().groups()) {
+    std::vector<double> fd, exact;
+    for (std::size_t i = g.begin; i < g.end; ++i) {
+      auto f = [&](double t) {
+        auto th = theta;
+        th[i] = t;
+        std::vector<double> tl;
+        return loss.evaluate(th.data(), nullptr, tl);
+      };
+      fd.push_back(test::fd4(f, theta[i], 1e-4 * (1 + std::abs(theta[i]))));
+      exact.push_back(grad[i]);
+    }
+    EXPECT_LE(test::max_rel_diff(exact, fd), 1e-6) << "parameter group " << g.name;
+  }
+  EXPECT_GT(std::abs(grad.back()), 0.0) << "the coefficient must reach the loss";
+}
+
+// The Jacobian's coefficient column: loss = sum r^2, gradient = 2 J^T r, and d r / d coefficient against
+// finite differences of the residuals.
+TEST_P(CoefficientGradient, JacobianColumnMatchesGradientAndFiniteDifferences) {
+  LossFunction loss(*pde, spec);
+  loss.set_terms(random_terms(*pde, 8, 5));
+  auto theta = test::random_theta(spec, loss.model_box(), 7);
+  std::vector<double> grad(theta.size()), terms;
+  const double L0 = loss.evaluate(theta.data(), grad.data(), terms);
+  View1 r;
+  View2 J;
+  loss.residuals_and_jacobian(theta.data(), r, J);
+  auto hr = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), r);
+  auto hJ = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), J);
+  const std::size_t k = theta.size() - 1;
+  double sum = 0;
+  std::vector<double> jtr(theta.size(), 0.0), column, fd;
+  for (std::size_t p = 0; p < hr.extent(0); ++p) {
+    sum += hr(p) * hr(p);
+    for (std::size_t i = 0; i < theta.size(); ++i) jtr[i] += 2 * hJ(p, i) * hr(p);
+    column.push_back(hJ(p, k));
+  }
+  EXPECT_NEAR(sum, L0, 1e-12 * L0);
+  EXPECT_LE(test::max_rel_diff(jtr, grad), 1e-10);
+  const double h = 1e-4 * (1 + std::abs(theta[k]));
+  for (std::size_t p = 0; p < hr.extent(0); ++p) {
+    auto f = [&](double t) {
+      auto th = theta;
+      th[k] = t;
+      View1 rr;
+      View2 JJ;
+      loss.residuals_and_jacobian(th.data(), rr, JJ);
+      auto h_r = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), rr);
+      return h_r(p);
+    };
+    fd.push_back(test::fd4(f, theta[k], h));
+  }
+  EXPECT_LE(test::max_rel_diff(column, fd), 1e-7);
+}
+
+INSTANTIATE_TEST_SUITE_P(Trainable, CoefficientGradient, ::testing::ValuesIn(all_coefficient_cases()),
+                         [](const ::testing::TestParamInfo<CoefficientCase>& i) {
+                           return i.param.pde + "_" + i.param.coefficient;
+                         });
+
 INSTANTIATE_TEST_SUITE_P(AllPdes, ParameterGradient, ::testing::ValuesIn(all_param_cases()),
                          [](const ::testing::TestParamInfo<ParamCase>& i) {
                            return i.param.pde + (i.param.cov == Covariance::Full ? "_full" : "_diag") +

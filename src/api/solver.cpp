@@ -5,6 +5,7 @@
 #include <cmath>
 #include <optional>
 
+#include "pigx/app/observations.hpp"
 #include "pigx/app/run_config.hpp"
 #include "pigx/core/error.hpp"
 #include "pigx/core/host_data_pde.hpp"
@@ -81,6 +82,7 @@ Solver::Solver(MPI_Comm comm, const Problem& problem) : impl_(std::make_unique<I
   RunConfig& c = impl_->config;
   c = read_settings(problem);
   apply_host_data(problem, *c.pde);
+  load_observations(c);
   int size = 1;
   MPI_Comm_size(comm, &size);
   PIGX_CHECK_INPUT(c.sampling.residual >= size, "invalid value '", c.sampling.residual,

@@ -1,5 +1,6 @@
 #include "pigx/app/run_config.hpp"
 
+#include <algorithm>
 #include <boost/program_options.hpp>
 #include <climits>
 #include <cmath>
@@ -86,8 +87,30 @@ po::options_description general_options() {
                            "training stops early and at its end")(
       "checkpoint.file", po::value<std::string>()->default_value(""),
       "checkpoint path (default <output.dir>/checkpoint.h5); continue a run with --restart[=FILE]");
+  po::options_description inverse("[inverse]");
+  inverse.add_options()("inverse.trainable", po::value<std::string>()->default_value(""),
+                        "PDE coefficients to recover from data, comma-separated problem.* names marked "
+                        "trainable (e.g. k); they are trained with the model")(
+      "inverse.initial", po::value<std::string>()->default_value(""),
+      "initial guesses, one per trained coefficient (default: their problem.* values, which also make any "
+      "known source term)")("inverse.true", po::value<std::string>()->default_value(""),
+                            "true values, one per trained coefficient, only to report the relative error");
+  po::options_description data("[data]");
+  data.add_options()(
+      "data.file", po::value<std::string>()->default_value(""),
+      "HDF5 observations of u: /points [n, dim], /values [n] or [n, outputs], optional noise_std")(
+      "data.weight", po::value<double>()->default_value(1.0), "weight of the data term");
   po::options_description all;
-  all.add(problem).add(model).add(sampling).add(loss).add(train).add(output).add(domain).add(checkpoint);
+  all.add(problem)
+      .add(model)
+      .add(sampling)
+      .add(loss)
+      .add(train)
+      .add(output)
+      .add(domain)
+      .add(checkpoint)
+      .add(inverse)
+      .add(data);
   return all;
 }
 
@@ -146,6 +169,67 @@ std::vector<int> parse_widths(const std::string& key, const std::string& text) {
   }
   require(!out.empty(), key, text, "at least one hidden width");
   return out;
+}
+
+// Comma-separated items ("" gives none), surrounding blanks removed.
+std::vector<std::string> split_list(const std::string& text) {
+  std::vector<std::string> out;
+  std::stringstream ss(text);
+  std::string item;
+  while (std::getline(ss, item, ',')) {
+    const auto b = item.find_first_not_of(" \t"), e = item.find_last_not_of(" \t");
+    out.push_back(b == std::string::npos ? "" : item.substr(b, e - b + 1));
+  }
+  return out;
+}
+
+// Comma-separated finite numbers, exactly `count` of them.
+std::vector<double> parse_numbers(const std::string& key, const std::string& text, std::size_t count) {
+  std::vector<double> out;
+  for (const std::string& item : split_list(text)) {
+    std::size_t used = 0;
+    double v = 0;
+    try {
+      v = std::stod(item, &used);
+    } catch (const std::exception&) {
+      used = 0;
+    }
+    require(used == item.size() && !item.empty() && std::isfinite(v), key, text, "comma-separated numbers");
+    out.push_back(v);
+  }
+  require(out.size() == count, key, text, cat(count, " number(s), one per coefficient of inverse.trainable"));
+  return out;
+}
+
+// inverse.*: which coefficients are trained, from which initial values (into the model spec).
+void read_inverse(const po::variables_map& vm, RunConfig& c) {
+  std::vector<std::string> names;
+  const std::string text = get<std::string>(vm, "inverse.trainable");
+  const std::vector<std::string> trainable = c.pde->trainable_coefficients();
+  std::string known;
+  for (const auto& n : trainable) known += (known.empty() ? "" : ", ") + n;
+  for (std::string n : split_list(text)) {
+    if (n.rfind("problem.", 0) == 0) n = n.substr(8);
+    require(std::find(trainable.begin(), trainable.end(), n) != trainable.end(), "inverse.trainable", text,
+            known.empty() ? "nothing: problem '" + c.problem + "' has no trainable coefficient"
+                          : "trainable coefficients of problem '" + c.problem + "': " + known);
+    require(std::find(names.begin(), names.end(), n) == names.end(), "inverse.trainable", text,
+            "each coefficient once");
+    names.push_back(n);
+  }
+  require(names.size() <= static_cast<std::size_t>(kMaxCoefficients), "inverse.trainable", text,
+          cat("at most ", kMaxCoefficients, " coefficients"));
+  std::vector<double> configured;
+  for (const auto& n : names) configured.push_back(get<double>(vm, "problem." + n));
+  const std::string initial = get<std::string>(vm, "inverse.initial");
+  const std::string truth = get<std::string>(vm, "inverse.true");
+  require(!names.empty() || (initial.empty() && truth.empty()),
+          initial.empty() ? "inverse.true" : "inverse.initial", initial.empty() ? truth : initial,
+          "no value unless inverse.trainable names a coefficient");
+  c.model.coefficients =
+      initial.empty() ? configured : parse_numbers("inverse.initial", initial, names.size());
+  if (!truth.empty()) c.coefficient_truth = parse_numbers("inverse.true", truth, names.size());
+  c.pde->train_coefficients(names);
 }
 
 std::string value_text(const po::variable_value& v) {
@@ -339,6 +423,7 @@ CommandLine read_command_line(const std::vector<std::string>& args, const PdeReg
   m.model_lo = get<double>(vm, "model.box_lo");
   m.model_hi = get<double>(vm, "model.box_hi");
   m.truncation = get<double>(vm, "model.truncation");
+  read_inverse(vm, c);
   m.validate();
 
   SamplingSpec& s = c.sampling;
@@ -356,6 +441,9 @@ CommandLine read_command_line(const std::vector<std::string>& args, const PdeReg
   s.residual_weight = get<double>(vm, "loss.residual");
   s.boundary_weight = get<double>(vm, "loss.boundary");
   s.initial_weight = get<double>(vm, "loss.initial");
+  c.data_file = get<std::string>(vm, "data.file");
+  s.data.weight = get<double>(vm, "data.weight");
+  require(s.data.weight >= 0, "data.weight", c.effective["data.weight"], "a weight >= 0");
 
   TrainSpec& t = c.train;
   const long long seed = get<long long>(vm, "train.seed");

@@ -4,13 +4,15 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cmath>
 #include <cstdlib>
 #include <filesystem>
 #include <iomanip>
 #include <thread>
 
-#include "pigx/app/validate.hpp"
 #include "pigx/app/checkpointing.hpp"
+#include "pigx/app/observations.hpp"
+#include "pigx/app/validate.hpp"
 #include "pigx/core/error.hpp"
 #include "pigx/io/reference_grid.hpp"
 #include "pigx/io/solution_writer.hpp"
@@ -62,8 +64,37 @@ void read_nan_injection(TrainSpec& t) {
   t.inject_nan_count = *end == ':' ? std::strtoll(end + 1, nullptr, 10) : 1;
 }
 
+// The trained PDE coefficients (inverse problems): recovered values, initial guesses and, when inverse.true
+// is given, the true values and relative errors; plus the size and noise of the data term.
+void add_inverse_summary(const RunConfig& c, const std::vector<double>& theta, const ParamLayout& layout,
+                         io::JsonObject& s) {
+  if (c.sampling.data.count > 0) {
+    s.set("data_points", c.sampling.data.count);
+    if (c.data_noise_std >= 0) s.set("data_noise_std", c.data_noise_std);
+  }
+  const std::vector<std::string>& names = c.pde->trained_coefficients();
+  if (names.empty()) return;
+  io::JsonObject value, initial, truth, error;
+  for (std::size_t j = 0; j < names.size(); ++j) {
+    const double v = theta[layout.coefficients + j];
+    value.set(names[j], v);
+    initial.set(names[j], c.model.coefficients[j]);
+    if (j < c.coefficient_truth.size()) {
+      const double t = c.coefficient_truth[j];
+      truth.set(names[j], t);
+      error.set(names[j], t != 0 ? std::abs(v - t) / std::abs(t) : std::abs(v));
+    }
+  }
+  s.set("coefficients", value);
+  s.set("coefficients_initial", initial);
+  if (!c.coefficient_truth.empty()) {
+    s.set("coefficients_true", truth);
+    s.set("coefficients_rel_error", error);
+  }
+}
+
 io::JsonObject make_summary(const RunConfig& c, int ranks, const RunResult& r, const TrainReport& rep,
-                            double train_s) {
+                            double train_s, const std::vector<double>& theta, const ParamLayout& layout) {
   io::JsonObject s;
   s.set("problem", c.problem);
   s.set("seed", static_cast<long long>(c.train.seed));
@@ -81,6 +112,7 @@ io::JsonObject make_summary(const RunConfig& c, int ranks, const RunResult& r, c
   for (std::size_t i = 0; i < rep.term_names.size(); ++i) terms.set(rep.term_names[i], rep.term_loss[i]);
   s.set("loss_terms", terms);
   s.set("stop_reason", rep.stop_reason);
+  add_inverse_summary(c, theta, layout, s);
   s.set("restarted", c.restart);
   char host[256] = "unknown";
   gethostname(host, sizeof host);
@@ -107,6 +139,7 @@ RunResult run_solve(MPI_Comm comm, RunConfig& c, std::ostream& log) {
   check_stage_types(comm, c.train);
   const Pde& pde = *c.pde;
   const TestGrid grid = io::make_test_grid(pde, c.data_dir);
+  load_observations(c);
   if (c.check_only) return report_check(c, size, grid, rank == 0 ? &log : nullptr);
   if (!c.petsc_options.empty()) PIGX_PETSC(PetscOptionsInsertString(nullptr, c.petsc_options.c_str()));
 
@@ -149,11 +182,23 @@ RunResult run_solve(MPI_Comm comm, RunConfig& c, std::ostream& log) {
       io::write_solution(c.output_dir, f);
     }
     io::write_file_atomically(c.output_dir + "/summary.json",
-                              make_summary(c, size, r, rep, rep.wall_s).str());
+                              make_summary(c, size, r, rep, rep.wall_s, theta, loss.layout()).str());
     log << "final: rel_l2 " << std::scientific << std::setprecision(4) << r.rel_l2 << "  iterations "
         << r.iterations << "  evaluations " << r.evaluations << "  wall " << std::fixed
-        << std::setprecision(1) << r.wall_s << " s  (" << rep.stop_reason << ")\n"
-        << "wrote " << c.output_dir << "/summary.json" << (c.write_solution ? " and solution.h5/.xdmf" : "")
+        << std::setprecision(1) << r.wall_s << " s  (" << rep.stop_reason << ")\n";
+    const auto& names = pde.trained_coefficients();
+    for (std::size_t j = 0; j < names.size(); ++j) {
+      log << "coefficient " << names[j] << " = " << std::setprecision(8) << std::defaultfloat
+          << theta[loss.layout().coefficients + j] << " (initial " << c.model.coefficients[j];
+      if (j < c.coefficient_truth.size())
+        log << ", true " << c.coefficient_truth[j] << ", relative error " << std::scientific
+            << std::setprecision(3)
+            << std::abs(theta[loss.layout().coefficients + j] - c.coefficient_truth[j]) /
+                   std::abs(c.coefficient_truth[j])
+            << std::defaultfloat;
+      log << ")\n";
+    }
+    log << "wrote " << c.output_dir << "/summary.json" << (c.write_solution ? " and solution.h5/.xdmf" : "")
         << "\n";
   }
   return r;

@@ -73,6 +73,14 @@ std::vector<TermData> draw_terms(const Pde& pde, const SamplingSpec& spec, std::
           sample_initial(box, ta, static_cast<int>(spec.initial), rng, pts);
         },
         [&](const double* x, double* u) { pde.initial_value(x, u); });
+  if (spec.data.count > 0) {
+    TermData t = make_term("data", TermKind::Value, spec.data.weight, spec.data.count, spec.data.points, D,
+                           rank, nranks);
+    long long b, e;
+    split_range(spec.data.count, rank, nranks, b, e);
+    t.targets = slice_rows(spec.data.values, O, b, e);
+    terms.push_back(std::move(t));
+  }
   return terms;
 }
 

@@ -22,6 +22,9 @@ LossFunction::LossFunction(const Pde& pde, const ModelSpec& spec)
                    pde.dim(), " of problem '", pde.name(), "'");
   PIGX_CHECK_INPUT(spec.outputs == pde.outputs(), "model outputs ", spec.outputs, " do not match the ",
                    pde.outputs(), " components of problem '", pde.name(), "'");
+  PIGX_CHECK_INPUT(layout_.ncoef == static_cast<int>(pde.trained_coefficients().size()), "the model holds ",
+                   layout_.ncoef, " trained coefficients but problem '", pde.name(), "' trains ",
+                   pde.trained_coefficients().size());
   theta_d_ = View1("pigx::LossFunction::theta", layout_.total);
   grad_d_ = View1("pigx::LossFunction::grad", layout_.total);
   mlp_grad_.resize(layout_.mlp_desc.size);
@@ -105,6 +108,10 @@ HeadArgs LossFunction::head_args(std::size_t t, bool gradient) {
   a.order = term.kind == TermKind::Residual ? pde_.order() : 0;
   a.scale = term.global_count > 0 ? term.weight / term.global_count : 0.0;
   a.gradient = gradient;
+  a.ncoef = layout_.ncoef;
+  for (int j = 0; j < layout_.ncoef; ++j) a.coefficients[j] = coef_values_[j];
+  a.coef_offset = layout_.coefficients;
+  a.coef_grad = coef_grad_.data();
   return a;
 }
 
@@ -133,6 +140,7 @@ void LossFunction::residuals_and_jacobian(const double* theta, View1& r, View2& 
 
 void LossFunction::upload_theta(const double* theta) {
   Kokkos::deep_copy(theta_d_, HostUnmanaged1(theta, layout_.total));
+  coef_values_.assign(theta + layout_.coefficients, theta + layout_.total);
 }
 
 double LossFunction::evaluate(const double* theta, double* grad, std::vector<double>& term_loss) {
@@ -140,6 +148,7 @@ double LossFunction::evaluate(const double* theta, double* grad, std::vector<dou
   encoder_.prepare(theta_d_, batch_);
   encoder_.forward(batch_, F_);
   std::fill(mlp_grad_.begin(), mlp_grad_.end(), 0.0);
+  coef_grad_.assign(layout_.ncoef, 0.0);
   term_loss.assign(terms_.size(), 0.0);
   double total = 0;
   for (std::size_t t = 0; t < terms_.size(); ++t) {
@@ -158,6 +167,7 @@ double LossFunction::evaluate(const double* theta, double* grad, std::vector<dou
     auto hg = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), grad_d_);
     std::copy(hg.data(), hg.data() + layout_.mlp, grad);
     std::copy(mlp_grad_.begin(), mlp_grad_.end(), grad + layout_.mlp);
+    std::copy(coef_grad_.begin(), coef_grad_.end(), grad + layout_.coefficients);
   }
   return total;
 }

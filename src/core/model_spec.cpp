@@ -3,6 +3,7 @@
 #include <cmath>
 #include <random>
 
+#include "pigx/core/coefficient.hpp"
 #include "pigx/core/error.hpp"
 
 namespace pigx {
@@ -41,6 +42,9 @@ void ModelSpec::validate() const {
   if (!(model_hi > model_lo)) throw_input_error("model.box", cat(model_lo, ",", model_hi), "lo < hi");
   if (!(truncation > 0 && truncation < 1))
     throw_input_error("model.truncation", std::to_string(truncation), "a value in (0, 1)");
+  if (coefficients.size() > static_cast<std::size_t>(kMaxCoefficients))
+    throw_input_error("inverse.trainable", cat(coefficients.size(), " coefficients"),
+                      cat("at most ", kMaxCoefficients, " trained coefficients"));
 }
 
 int ModelSpec::rotation_params() const {
@@ -75,16 +79,16 @@ ParamLayout ParamLayout::from_spec(const ModelSpec& spec) {
     off += m.width[l + 1];
   }
   m.size = off;
-  L.total = L.mlp + off;
+  L.coefficients = L.mlp + off;
+  L.ncoef = static_cast<int>(spec.coefficients.size());
+  L.total = L.coefficients + L.ncoef;
   return L;
 }
 
 std::vector<ParamGroup> ParamLayout::groups() const {
-  std::vector<ParamGroup> g = {{"mu", mu, log_width},
-                               {"log_width", log_width, rotation},
-                               {"rotation", rotation, weight},
-                               {"weight", weight, mlp},
-                               {"mlp", mlp, total}};
+  std::vector<ParamGroup> g = {{"mu", mu, log_width},          {"log_width", log_width, rotation},
+                               {"rotation", rotation, weight}, {"weight", weight, mlp},
+                               {"mlp", mlp, coefficients},     {"coefficients", coefficients, total}};
   std::vector<ParamGroup> out;
   for (auto& x : g)
     if (x.end > x.begin) out.push_back(x);
@@ -111,6 +115,7 @@ void initialise_parameters(const ModelSpec& spec, const ParamLayout& L, const Bo
     for (int i = 0; i < m.width[l + 1] * m.width[l]; ++i)
       theta[L.mlp + m.w_off[l] + i] = a * (2 * unit(rng) - 1);
   }
+  for (int j = 0; j < L.ncoef; ++j) theta[L.coefficients + j] = spec.coefficients[j];
 }
 
 }  // namespace pigx

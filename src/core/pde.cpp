@@ -12,6 +12,13 @@ void Pde::forcing(const double*, double*) const {
   throw Error(ErrorKind::Runtime, "PDE '" + name() + "' has no per-point source values");
 }
 
+std::vector<std::string> Pde::trainable_coefficients() {
+  std::vector<std::string> out;
+  for (const PdeParameter& p : parameters())
+    if (p.coefficient) out.push_back(p.name);
+  return out;
+}
+
 std::unique_ptr<Pde> PdeRegistry::create(const std::string& name) const {
   auto it = factories_.find(name);
   if (it == factories_.end()) {

@@ -32,6 +32,9 @@ struct RunConfig {
   std::string checkpoint_file;     ///< checkpoint.file (default <output.dir>/checkpoint.h5)
   bool restart = false;            ///< --restart[=FILE] was given
   std::string restart_file;        ///< the checkpoint to continue from (default checkpoint_file)
+  std::string data_file;                  ///< data.file: observations (read by load_observations)
+  double data_noise_std = -1;             ///< the observation file's noise_std (-1: not given)
+  std::vector<double> coefficient_truth;  ///< inverse.true: for the reported relative error (may be empty)
   std::map<std::string, std::string> effective;  ///< every key with its effective value (for summaries)
 };
 

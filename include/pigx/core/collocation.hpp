@@ -9,15 +9,26 @@
 
 namespace pigx {
 
+/// Observed values of the solution (inverse problems): the "data" term, u minus these values, the same
+/// points in every round (never resampled), split over ranks like the other terms.
+struct ObservationSpec {
+  std::vector<double> points;  ///< global points, row-major [count][dim]
+  std::vector<double> values;  ///< [count][outputs]
+  long long count = 0;         ///< 0: no data term
+  double weight = 1.0;
+};
+
 /// How many collocation points each term gets (over all ranks) and its weight in the loss.
 struct SamplingSpec {
   long long residual = 4096, boundary = 1024, initial = 256;
   double residual_weight = 1.0, boundary_weight = 1.0, initial_weight = 1.0;
+  ObservationSpec data;  ///< observations (data.file), empty unless set
 };
 
 /// Draws round `round` of every term of `pde` and keeps this rank's share (terms a PDE lacks, such as
-/// boundary on a fully periodic problem, are left out). Every rank draws the same global points, so the
-/// union over ranks does not depend on the rank count. Not collective.
+/// boundary on a fully periodic problem, are left out), then adds this rank's share of the observations.
+/// Every rank draws the same global points, so the union over ranks does not depend on the rank count. Not
+/// collective.
 std::vector<TermData> draw_terms(const Pde& pde, const SamplingSpec& spec, std::uint64_t seed,
                                  std::uint64_t round, int rank, int nranks);
 

@@ -54,8 +54,9 @@ class LossFunction {
   double evaluate(const double* theta, double* grad, std::vector<double>& term_loss);
 
   /// Residuals and Jacobian of this rank's points at theta: r(p) = sqrt(weight / global count) times the
-  /// point's residual (so the loss is the global sum of r^2) and J(p, k) = d r(p) / d theta_k, one row per
-  /// local point in term order. Needs one residual equation per point. J and r are resized as needed.
+  /// point's residual (so the loss is the global sum of r^2) and J(p, k) = d r(p) / d theta_k (trained PDE
+  /// coefficients included), one row per local point in term order. Needs one residual equation per point. J
+  /// and r are resized as needed.
   void residuals_and_jacobian(const double* theta, View1& r, View2& J);
 
   /// Taylor data of u up to `order` at n host points: out [n][outputs][taylor_size(dim, order)].
@@ -80,6 +81,8 @@ class LossFunction {
   View3 F_, Fbar_;
   View1 theta_d_, grad_d_;
   std::vector<double> mlp_grad_;
+  std::vector<double> coef_values_;  // trained PDE coefficients at the last upload_theta
+  std::vector<double> coef_grad_;
 };
 
 }  // namespace pigx

@@ -4,6 +4,7 @@
 
 #include <type_traits>
 
+#include "pigx/core/coefficient.hpp"
 #include "pigx/core/dual.hpp"
 #include "pigx/core/gaussian_encoder.hpp"
 #include "pigx/core/mlp.hpp"
@@ -27,8 +28,12 @@ struct HeadArgs {
   int dim = 0, order = 0, outputs = 1;
   double scale = 1.0;  ///< term weight / global number of points of the term
   bool gradient = true;
-  double* loss = nullptr;      ///< out: scale * sum of squared residuals (host)
-  double* mlp_grad = nullptr;  ///< out: added MLP gradient (host, mlp.size entries)
+  double* loss = nullptr;                      ///< out: scale * sum of squared residuals (host)
+  double* mlp_grad = nullptr;                  ///< out: added MLP gradient (host, mlp.size entries)
+  int ncoef = 0;                               ///< trained PDE coefficients (end of the parameter vector)
+  double coefficients[kMaxCoefficients] = {};  ///< their current values
+  std::size_t coef_offset = 0;                 ///< their first index in the parameter vector
+  double* coef_grad = nullptr;                 ///< out: added coefficient gradient (host, ncoef entries)
 };
 
 /// Shared start of every head: the point's features through the MLP (U, keeping the scratch for the
@@ -58,7 +63,8 @@ struct HeadKernel {
   Residual res;
   HeadArgs a;
 
-  HeadKernel(const Residual& r, const HeadArgs& args) : value_count(1 + args.mlp.size), res(r), a(args) {}
+  HeadKernel(const Residual& r, const HeadArgs& args)
+      : value_count(1 + args.mlp.size + args.ncoef), res(r), a(args) {}
 
   KOKKOS_INLINE_FUNCTION void operator()(int i, double* sum) const {
     const int p = a.begin + i;
@@ -67,13 +73,18 @@ struct HeadKernel {
     double U[kMaxOutputs * kMaxComp], x[kMaxDim];
     MlpScratch s;
     head_forward(a, p, s, U, x);
-    double r[kMaxEquations], J[kMaxEquations * kMaxOutputs * kMaxComp];
+    double r[kMaxEquations], J[kMaxEquations * kMaxOutputs * kMaxComp], Jc[kMaxEquations * kMaxCoefficients];
     const int neq = res.count();
-    res.eval(p, x, U, nc, r, J);
+    res.eval(p, x, U, nc, r, J, Jc);
     double sq = 0;
     for (int e = 0; e < neq; ++e) sq += r[e] * r[e];
     sum[0] += a.scale * sq;
     if (!a.gradient) return;
+    for (int j = 0; j < a.ncoef; ++j) {
+      double acc = 0;
+      for (int e = 0; e < neq; ++e) acc += r[e] * Jc[e * kMaxCoefficients + j];
+      sum[1 + a.mlp.size + j] += 2 * a.scale * acc;
+    }
     double Ubar[kMaxOutputs * kMaxComp];
     for (int j = 0; j < O * nc; ++j) {
       double acc = 0;
@@ -96,23 +107,26 @@ struct HeadKernel {
 }
 };  // namespace pigx
 
-/// Runs a head kernel and adds its results to *args.loss and args.mlp_grad.
+/// Runs a head kernel and adds its results to *args.loss, args.mlp_grad and args.coef_grad.
 template <class Residual>
 void run_head(const Residual& res, const HeadArgs& args) {
   const int n = args.end - args.begin;
-  std::vector<double> out(1 + args.mlp.size, 0.0);
+  std::vector<double> out(1 + args.mlp.size + args.ncoef, 0.0);
   if (n > 0) {
     Kokkos::View<double*, Kokkos::HostSpace, Kokkos::MemoryTraits<Kokkos::Unmanaged>> result(out.data(),
                                                                                              out.size());
     Kokkos::parallel_reduce("pigx::HeadKernel", Range(0, n), HeadKernel<Residual>(res, args), result);
   }
   *args.loss += out[0];
-  if (args.gradient)
+  if (args.gradient) {
     for (int i = 0; i < args.mlp.size; ++i) args.mlp_grad[i] += out[1 + i];
+    for (int j = 0; j < args.ncoef; ++j) args.coef_grad[j] += out[1 + args.mlp.size + j];
+  }
 }
 
 /// Per point of one term (one residual equation per point): the scaled residual r(p) = sqrt(scale) r_p,
-/// its MLP derivatives into J(p, mlp columns) and its feature adjoint into Fbar(p).
+/// its MLP and coefficient derivatives into J(p, mlp and coefficient columns) and its feature adjoint into
+/// Fbar(p).
 template <class Residual>
 struct JacobianHeadKernel {
   Residual res;
@@ -127,10 +141,12 @@ struct JacobianHeadKernel {
     double U[kMaxOutputs * kMaxComp], x[kMaxDim];
     MlpScratch s;
     head_forward(a, p, s, U, x);
-    double rv[kMaxEquations], Jr[kMaxEquations * kMaxOutputs * kMaxComp];
-    res.eval(p, x, U, nc, rv, Jr);
+    double rv[kMaxEquations], Jr[kMaxEquations * kMaxOutputs * kMaxComp],
+        Jc[kMaxEquations * kMaxCoefficients];
+    res.eval(p, x, U, nc, rv, Jr, Jc);
     const double sq = math::sqrt(a.scale);
     r(p) = sq * rv[0];
+    for (int j = 0; j < a.ncoef; ++j) J(p, a.coef_offset + j) = sq * Jc[j];
     double Ubar[kMaxOutputs * kMaxComp];
     for (int j = 0; j < O * nc; ++j) Ubar[j] = sq * Jr[j];
     double Fb[kMaxChannels * kMaxComp];
@@ -163,26 +179,31 @@ KOKKOS_INLINE_FUNCTION S call_residual(const Eq& eq, int e, const double* x, con
     return eq.residual(e, x, t);
 }
 
-/// Residual of a PDE equation type Eq (see pde.hpp) with its exact linearisation by dual numbers.
-template <class Eq>
+/// Residual of a PDE equation type Eq (see pde.hpp) with its exact linearisation by dual numbers: the
+/// Taylor data are the first kTaylor directions; NC more directions carry the trained coefficients (their
+/// Coefficient::dir, set by PdeAdaptor), whose derivatives go to Jc[e * kMaxCoefficients + j].
+template <class Eq, int NC = 0>
 struct PdeResidual {
   Eq eq;
   View2 forcing;  ///< [n_batch][equations], read only for forced equation types
-  static constexpr int kVars = Eq::outputs * taylor_size(Eq::dim, Eq::order);
+  static constexpr int kTaylor = Eq::outputs * taylor_size(Eq::dim, Eq::order);
+  static constexpr int kVars = kTaylor + NC;
 
   KOKKOS_INLINE_FUNCTION int count() const { return Eq::equations; }
-  KOKKOS_INLINE_FUNCTION void eval(int p, const double* x, const double* U, int nc, double* r,
-                                   double* J) const {
+  KOKKOS_INLINE_FUNCTION void eval(int p, const double* x, const double* U, int nc, double* r, double* J,
+                                   double* Jc) const {
     double f[kMaxEquations] = {};
     if constexpr (IsForced<Eq>::value)
       for (int e = 0; e < Eq::equations; ++e) f[e] = forcing(p, e);
-    Dual<kVars> T[kVars];
-    for (int i = 0; i < kVars; ++i) T[i] = make_variable<kVars>(U[i], i);
+    Dual<kVars> T[kTaylor];
+    for (int i = 0; i < kTaylor; ++i) T[i] = make_variable<kVars>(U[i], i);
     const Taylor<Dual<kVars>> t{T, Eq::dim, nc};
     for (int e = 0; e < Eq::equations; ++e) {
       const Dual<kVars> v = call_residual(eq, e, x, f, t);
       r[e] = v.v;
-      for (int i = 0; i < kVars; ++i) J[e * kVars + i] = v.g[i];
+      for (int i = 0; i < kTaylor; ++i) J[e * kTaylor + i] = v.g[i];
+      for (int j = 0; j < kMaxCoefficients; ++j)
+        Jc[e * kMaxCoefficients + j] = j < NC ? v.g[kTaylor + j] : 0.0;
     }
   }
 };
@@ -193,11 +214,12 @@ struct ValueResidual {
   int outputs = 1;
 
   KOKKOS_INLINE_FUNCTION int count() const { return outputs; }
-  KOKKOS_INLINE_FUNCTION void eval(int p, const double*, const double* U, int nc, double* r,
-                                   double* J) const {
+  KOKKOS_INLINE_FUNCTION void eval(int p, const double*, const double* U, int nc, double* r, double* J,
+                                   double* Jc) const {
     for (int o = 0; o < outputs; ++o) {
       r[o] = U[o * nc] - targets(p, o);
       for (int j = 0; j < outputs * nc; ++j) J[o * outputs * nc + j] = j == o * nc ? 1.0 : 0.0;
+      for (int j = 0; j < kMaxCoefficients; ++j) Jc[o * kMaxCoefficients + j] = 0.0;
     }
   }
 };

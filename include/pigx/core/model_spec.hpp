@@ -37,6 +37,8 @@ struct ModelSpec {
   double model_lo = 0.0;     ///< the physical domain is mapped onto [model_lo, model_hi]^dim
   double model_hi = 2.0;
   double truncation = 1e-8;  ///< a Gaussian is cut where it falls below this fraction of its peak
+  /// Initial values of the trained PDE coefficients (inverse problems; empty: none), stored after the MLP.
+  std::vector<double> coefficients;
 
   /// Throws an input error (naming the model.* key) if the spec is inconsistent.
   void validate() const;
@@ -63,10 +65,10 @@ struct ParamGroup {
 };
 
 /// Positions of every parameter group in the flat vector, group-major:
-/// [mu (G x dim) | s (G x dim) | rotation (G x nrot) | w (G) | MLP].
+/// [mu (G x dim) | s (G x dim) | rotation (G x nrot) | w (G) | MLP | trained PDE coefficients].
 struct ParamLayout {
-  int dim = 0, gaussians = 0, per_channel = 0, nrot = 0;
-  std::size_t mu = 0, log_width = 0, rotation = 0, weight = 0, mlp = 0, total = 0;
+  int dim = 0, gaussians = 0, per_channel = 0, nrot = 0, ncoef = 0;
+  std::size_t mu = 0, log_width = 0, rotation = 0, weight = 0, mlp = 0, coefficients = 0, total = 0;
   MlpDesc mlp_desc;
 
   /// Computes the layout of a validated spec.
@@ -76,7 +78,8 @@ struct ParamLayout {
 };
 
 /// Fills theta (resized to layout.total) with the reference initialisation: mu uniform in the model box,
-/// widths sigma0, identity rotations, weights N(0, weight_std^2), Glorot-uniform MLP weights, zero biases.
+/// widths sigma0, identity rotations, weights N(0, weight_std^2), Glorot-uniform MLP weights, zero biases,
+/// and the trained PDE coefficients at spec.coefficients.
 void initialise_parameters(const ModelSpec& spec, const ParamLayout& layout, const Box& model_box,
                            std::uint64_t seed, std::vector<double>& theta);
 

@@ -6,9 +6,12 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "pigx/core/box.hpp"
+#include "pigx/core/coefficient.hpp"
+#include "pigx/core/error.hpp"
 #include "pigx/core/loss_head.hpp"
 
 namespace pigx {
@@ -17,8 +20,14 @@ namespace pigx {
 struct PdeParameter {
   std::string name;
   std::string help;
-  double* value;    ///< lives in the PDE object
-  double min, max;  ///< accepted closed range
+  double* value;                       ///< lives in the PDE object
+  double min, max;                     ///< accepted closed range
+  Coefficient* coefficient = nullptr;  ///< set when the parameter may be trained (inverse problems)
+
+  /// A parameter that may also be trained: a Coefficient member of the equation type.
+  static PdeParameter trainable(std::string name, std::string help, Coefficient& c, double min, double max) {
+    return {std::move(name), std::move(help), &c.value, min, max, &c};
+  }
 };
 
 /// Where the test error is measured: a tensor grid with exact solution, or a reference file.
@@ -70,6 +79,16 @@ class Pde {
   virtual void residual_jacobian_head(const HeadArgs& args, View2 J, View1 r) const = 0;
   /// Number of residual equations per point.
   virtual int equations() const = 0;
+  /// Names of the parameters that may be trained (declared with PdeParameter::trainable).
+  std::vector<std::string> trainable_coefficients();
+  /// Trains the named coefficients (trainable ones, at most kMaxCoefficients, no repeats); their values then
+  /// come from HeadArgs::coefficients in this order. An empty list trains none. Not collective.
+  virtual void train_coefficients(const std::vector<std::string>& names) = 0;
+  /// Names of the trained coefficients, in parameter-vector order.
+  const std::vector<std::string>& trained_coefficients() const { return trained_; }
+
+ protected:
+  std::vector<std::string> trained_;
 };
 
 /// Implements the kernel side of Pde for an equation type Eq that provides:
@@ -77,9 +96,15 @@ class Pde {
 /// template <class S> KOKKOS_INLINE_FUNCTION S residual(int eq, const double* x, const Taylor<S>& u) const,
 /// or, with `static constexpr bool forced = true`, residual(int eq, const double* x, const double* f,
 /// const Taylor<S>& u) where f holds the point's source values from Pde::forcing().
-/// Eq is plain data (its parameters are members), copied into the kernels.
+/// Eq is plain data (its parameters are members), copied into the kernels. A parameter that may be trained
+/// is a `Coefficient` member read in the residual as `k.get<S>()` and declared with
+/// PdeParameter::trainable(); its derivative then comes from one more dual direction, with no kernel code.
 template <class Eq>
 class PdeAdaptor : public Pde {
+  static_assert(std::is_trivially_copyable_v<Eq>, "a PDE equation type must be plain data");
+  // An equation type smaller than a Coefficient cannot hold one: no coefficient kernels are compiled for it.
+  static constexpr bool kMayTrain = sizeof(Eq) >= sizeof(Coefficient);
+
  public:
   int dim() const override { return Eq::dim; }
   int outputs() const override { return Eq::outputs; }
@@ -87,14 +112,58 @@ class PdeAdaptor : public Pde {
   int equations() const override { return Eq::equations; }
   bool has_forcing() const override { return IsForced<Eq>::value; }
   void residual_head(const HeadArgs& args) const override {
-    run_head(PdeResidual<Eq>{eq_, args.forcing}, args);
+    if constexpr (kMayTrain)
+      if (!offsets_.empty())
+        return run_head(PdeResidual<Eq, kMaxCoefficients>{bound(args), args.forcing}, args);
+    run_head(PdeResidual<Eq, 0>{eq_, args.forcing}, args);
   }
   void residual_jacobian_head(const HeadArgs& args, View2 J, View1 r) const override {
-    run_jacobian_head(PdeResidual<Eq>{eq_, args.forcing}, args, J, r);
+    if constexpr (kMayTrain)
+      if (!offsets_.empty())
+        return run_jacobian_head(PdeResidual<Eq, kMaxCoefficients>{bound(args), args.forcing}, args, J, r);
+    run_jacobian_head(PdeResidual<Eq, 0>{eq_, args.forcing}, args, J, r);
+  }
+  void train_coefficients(const std::vector<std::string>& names) override {
+    PIGX_CHECK(names.size() <= static_cast<std::size_t>(kMaxCoefficients), "at most ", kMaxCoefficients,
+               " coefficients can be trained together, got ", names.size());
+    std::vector<std::ptrdiff_t> offsets;
+    const auto params = parameters();
+    for (std::size_t i = 0; i < names.size(); ++i) {
+      const PdeParameter* found = nullptr;
+      for (const auto& p : params)
+        if (p.name == names[i] && p.coefficient) found = &p;
+      PIGX_CHECK(found, "problem '", name(), "' has no trainable coefficient '", names[i], "'");
+      for (std::size_t j = 0; j < i; ++j)
+        PIGX_CHECK(names[j] != names[i], "coefficient '", names[i], "' is listed twice");
+      // Where the Coefficient lives inside Eq, so that a kernel copy of eq_ can be bound (see bound()).
+      const std::ptrdiff_t off =
+          reinterpret_cast<const char*>(found->coefficient) - reinterpret_cast<const char*>(&eq_);
+      PIGX_CHECK(off >= 0 && off + sizeof(Coefficient) <= sizeof(Eq), "coefficient '", names[i],
+                 "' of problem '", name(), "' is not a member of its equation type");
+      offsets.push_back(off);
+    }
+    offsets_ = std::move(offsets);
+    trained_ = names;
   }
 
  protected:
   Eq eq_;
+
+ private:
+  // A copy of eq_ whose trained coefficients hold the current values and their dual directions.
+  Eq bound(const HeadArgs& args) const {
+    PIGX_CHECK(args.ncoef == static_cast<int>(offsets_.size()), "problem '", name(), "' trains ",
+               offsets_.size(), " coefficients but the parameter vector holds ", args.ncoef);
+    Eq e = eq_;
+    for (std::size_t j = 0; j < offsets_.size(); ++j) {
+      Coefficient* c = reinterpret_cast<Coefficient*>(reinterpret_cast<char*>(&e) + offsets_[j]);
+      c->trained = args.coefficients[j];
+      c->dir = PdeResidual<Eq, kMaxCoefficients>::kTaylor + static_cast<int>(j);
+    }
+    return e;
+  }
+
+  std::vector<std::ptrdiff_t> offsets_;  // byte offsets of the trained Coefficient members in Eq
 };
 
 /// Creates PDEs by name. Filled by register_all_pdes(); no static registration.

@@ -8,7 +8,7 @@ namespace {
 
 struct KleinGordonEq {
   static constexpr int dim = 3, outputs = 1, order = 2, equations = 1;
-  double c = 1;       // coefficient of the nonlinear term
+  Coefficient c = 1;  // coefficient of the nonlinear term (trainable)
   double c_true = 1;  // coefficient the source was made with
 
   KOKKOS_INLINE_FUNCTION double solution(const double* x) const {
@@ -18,7 +18,7 @@ struct KleinGordonEq {
   KOKKOS_INLINE_FUNCTION S residual(int, const double* x, const Taylor<S>& u) const {
     const double ue = solution(x);
     const double f = -4 * ue + c_true * ue * ue;  // u_tt = -4 u, Laplacian of u = 0
-    return u.dd(2, 2) - u.dd(0, 0) - u.dd(1, 1) + c * u.u() * u.u() - f;
+    return u.dd(2, 2) - u.dd(0, 0) - u.dd(1, 1) + c.get<S>() * u.u() * u.u() - f;
   }
 };
 
@@ -29,7 +29,8 @@ class KleinGordon : public PdeAdaptor<KleinGordonEq> {
   int time_axis() const override { return 2; }
   Box domain() const override { return Box{3, {-1, -1, 0}, {1, 1, 10}, {false, false, false}}; }
   std::vector<PdeParameter> parameters() override {
-    return {{"c", "coefficient of the nonlinear term u^2 in the model", &eq_.c, -1e6, 1e6},
+    return {PdeParameter::trainable("c", "coefficient of the nonlinear term u^2 in the model (trainable)",
+                                    eq_.c, -1e6, 1e6),
             {"c_true", "coefficient of u^2 the source term is made with", &eq_.c_true, -1e6, 1e6}};
   }
   bool has_exact() const override { return true; }

@@ -10,11 +10,11 @@ namespace {
 
 struct NonlinearDiffusionEq {
   static constexpr int dim = 3, outputs = 1, order = 2, equations = 1;
-  double alpha = 0.05;
+  Coefficient alpha = 0.05;
 
   template <class S>
   KOKKOS_INLINE_FUNCTION S residual(int, const double*, const Taylor<S>& u) const {
-    return u.d(2) - alpha * (u.d(0) * u.d(0) + u.d(1) * u.d(1) + u.u() * (u.dd(0, 0) + u.dd(1, 1)));
+    return u.d(2) - alpha.get<S>() * (u.d(0) * u.d(0) + u.d(1) * u.d(1) + u.u() * (u.dd(0, 0) + u.dd(1, 1)));
   }
 };
 
@@ -25,7 +25,7 @@ class NonlinearDiffusion : public PdeAdaptor<NonlinearDiffusionEq> {
   int time_axis() const override { return 2; }
   Box domain() const override { return Box{3, {-1, -1, 0}, {1, 1, 1}, {false, false, false}}; }
   std::vector<PdeParameter> parameters() override {
-    return {{"alpha", "diffusion coefficient", &eq_.alpha, 0, 1e3}};
+    return {PdeParameter::trainable("alpha", "diffusion coefficient (trainable)", eq_.alpha, 0, 1e3)};
   }
   void boundary_value(const double*, double* u) const override { u[0] = 0; }
   void initial_value(const double* x, double* u) const override {
