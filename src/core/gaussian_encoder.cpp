@@ -238,8 +238,73 @@ void GaussianEncoder::run_reverse(const char* name, ConstView1 theta, const Poin
   });
 }
 
+void GaussianEncoder::pack_points(const PointBatch& batch, View3 Fbar) const {
+  const int D = layout_.dim, C = spec_.channels, NC = taylor_size(D, 2), ncells = grid_.ncells, n = batch.n;
+  const int rows = D + C * NC, cap = std::max(n, 1);
+  if (static_cast<int>(packed_points_.field.extent(0)) != rows ||
+      static_cast<int>(packed_points_.field.extent(1)) < cap)
+    packed_points_.field = View2(
+        Kokkos::view_alloc("pigx::GaussianEncoder::packed_points", Kokkos::WithoutInitializing), rows, cap);
+  if (static_cast<int>(packed_points_.segment.extent(0)) < 3 * ncells) {
+    packed_points_.segment = IView1("pigx::GaussianEncoder::point_segments", 3 * ncells);
+    point_cursor_ = IView1("pigx::GaussianEncoder::point_cursor", 2 * ncells);
+  }
+  if (static_cast<int>(point_slot_.extent(0)) < cap)
+    point_slot_ =
+        IView1(Kokkos::view_alloc("pigx::GaussianEncoder::point_slot", Kokkos::WithoutInitializing), cap);
+  const View2 field = packed_points_.field, xi = batch.xi;
+  const IView1 segment = packed_points_.segment, cursor = point_cursor_, slot = point_slot_,
+               order = batch.order;
+  const CellGrid grid = grid_;
+  Kokkos::deep_copy(Kokkos::subview(cursor, std::make_pair(0, 2 * ncells)), 0);
+  // Count, scan, fill: bin 2 cell + 0 holds the points with derivative data, 2 cell + 1 the value-only ones.
+  Kokkos::parallel_for(
+      "pigx::GaussianEncoder::pack_points_count", Range(0, n), KOKKOS_LAMBDA(int p) {
+        double x[kMaxDim];
+        for (int a = 0; a < D; ++a) x[a] = xi(p, a);
+        const int bin = 2 * grid.cell_of(x) + (order(p) >= 1 ? 0 : 1);
+        slot(p) = bin;
+        Kokkos::atomic_add(&cursor(bin), 1);
+      });
+  Kokkos::parallel_scan(
+      "pigx::GaussianEncoder::pack_points_scan", Range(0, ncells),
+      KOKKOS_LAMBDA(int c, int& partial, bool final) {
+        const int full = cursor(2 * c), value = cursor(2 * c + 1);
+        if (final) {
+          segment(3 * c) = partial, segment(3 * c + 1) = partial + full,
+                      segment(3 * c + 2) = partial + full + value;
+          cursor(2 * c) = partial, cursor(2 * c + 1) = partial + full;
+        }
+        partial += full + value;
+      });
+  Kokkos::parallel_for(
+      "pigx::GaussianEncoder::pack_points_fill", Range(0, n), KOKKOS_LAMBDA(int p) {
+        const int pos = Kokkos::atomic_fetch_add(&cursor(slot(p)), 1), nc = taylor_size(D, order(p));
+        for (int a = 0; a < D; ++a) field(a, pos) = xi(p, a);
+        for (int c = 0; c < C; ++c)
+          for (int i = 0; i < NC; ++i) field(D + c * NC + i, pos) = i < nc ? Fbar(p, c, i) : 0.0;
+      });
+}
+
 void GaussianEncoder::reverse(ConstView1 theta, const PointBatch& batch, View3 Fbar, View1 grad) const {
-  run_reverse<detail::ReverseKernel>("pigx::GaussianEncoder::reverse", theta, batch, Fbar, grad);
+  const int D = spec_.dim;
+  if (!packed_path() || layout_.nrot != 0 || (D != 2 && D != 3)) {
+    run_reverse<detail::ReverseKernel>("pigx::GaussianEncoder::reverse", theta, batch, Fbar, grad);
+    return;
+  }
+  // Diagonal Gaussians in 2D and 3D without periodic axes (every benchmark problem): the packed kernel.
+  const detail::EncoderData k = kernel_data(batch);
+  dispatch(D, true, [&](auto dim, auto) {
+    constexpr int Dc = decltype(dim)::value;
+    if constexpr (Dc == 2 || Dc == 3) {
+      Kokkos::parallel_for("pigx::GaussianEncoder::adjoint_to_model_box", Range(0, batch.n),
+                           detail::AdjointToModelBox<Dc>{Fbar, batch.order, map_, spec_.channels});
+      pack_points(batch, Fbar);
+      Kokkos::parallel_for(
+          "pigx::GaussianEncoder::reverse_packed", Range(0, layout_.gaussians),
+          detail::PackedReverseKernel<Dc>{k, packed_points_, grad, theta, layout_, spec_.sigma_min});
+    }
+  });
 }
 
 void GaussianEncoder::jacobian(ConstView1 theta, const PointBatch& batch, View3 Fbar, View2 J) const {

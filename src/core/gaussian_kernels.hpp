@@ -471,6 +471,99 @@ struct ReverseKernel {
   }
 };
 
+/// Per Gaussian, diagonal precision, D = 2 or 3, no periodic axes: the same gradient as ReverseKernel from
+/// points packed per cell (structure of arrays, model-box adjoints of every channel, points with derivative
+/// data first, then value-only points), so that the pair loops vectorise.
+template <int D>
+struct PackedReverseKernel {
+  EncoderData k;
+  PackedPoints pp;
+  View1 grad;
+  ConstView1 theta;
+  ParamLayout L;
+  double sigma_min;
+
+  static_assert(D == 2 || D == 3, "packed reverse kernel: D = 2 or 3");
+  static constexpr int NC = taylor_size(D, 2);
+
+  KOKKOS_INLINE_FUNCTION void operator()(int g) const {
+    const int ch = k.channel(g), base = D + ch * NC;
+    const double m0 = k.mu(g, 0), m1 = k.mu(g, 1), m2 = D == 3 ? k.mu(g, D - 1) : 0.0;
+    const double P0 = k.prec(g, 0), P1 = k.prec(g, D + 1), P2 = D == 3 ? k.prec(g, D * D - 1) : 0.0;
+    const double wg = k.w(g), qcut = k.qcut;
+    const double *x0 = &pp.field(0, 0), *x1 = &pp.field(1, 0), *x2 = &pp.field(D - 1, 0);
+    const double* F0 = &pp.field(base, 0);
+    const double *G0 = &pp.field(base + 1, 0), *G1 = &pp.field(base + 2, 0), *G2 = &pp.field(base + D, 0);
+    // Hessian rows in hess_index order; D = 2: 00 01 11, D = 3: 00 01 02 11 12 22 (off-diagonals halved).
+    const double* H00 = &pp.field(base + 1 + D, 0);
+    const double* H01 = &pp.field(base + 2 + D, 0);
+    const double* H02 = &pp.field(base + (D == 3 ? 3 + D : 2 + D), 0);
+    const double* H11 = &pp.field(base + (D == 3 ? 4 + D : 3 + D), 0);
+    const double* H12 = &pp.field(base + (D == 3 ? 5 + D : 3 + D), 0);
+    const double* H22 = &pp.field(base + (D == 3 ? 6 + D : 3 + D), 0);
+    double aw = 0, a0 = 0, a1 = 0, a2 = 0, p0 = 0, p1 = 0, p2 = 0;  // sums of e * (...)
+    const int ncell = range_count(k.grid, k.ranges, g);
+    for (int kc = 0; kc < ncell; ++kc) {
+      const int c = range_cell(k.grid, k.ranges, g, kc);
+      const int s0 = pp.segment(3 * c), s1 = pp.segment(3 * c + 1), s2 = pp.segment(3 * c + 2);
+      if (s0 == s2) continue;
+      // Points with derivative data: B = Fbar . d(Taylor data)/dG, then mean and precision adjoints.
+      PIGX_SIMD(reduction(+ : aw, a0, a1, a2, p0, p1, p2))
+      for (int j = s0; j < s1; ++j) {
+        const double d0 = x0[j] - m0, d1 = x1[j] - m1, d2 = D == 3 ? x2[j] - m2 : 0.0;
+        const double t0 = P0 * d0, t1 = P1 * d1, t2 = P2 * d2;
+        const double q = d0 * t0 + d1 * t1 + d2 * t2;
+        const double e = q <= qcut ? math::exp_nonpositive(-0.5 * q) : 0.0;
+        const double g0 = G0[j], g1 = G1[j], g2 = D == 3 ? G2[j] : 0.0;
+        const double h00 = H00[j], h01 = H01[j], h11 = H11[j];
+        const double h02 = D == 3 ? H02[j] : 0.0, h12 = D == 3 ? H12[j] : 0.0, h22 = D == 3 ? H22[j] : 0.0;
+        const double hg0 = h00 * t0 + h01 * t1 + h02 * t2;
+        const double hg1 = h01 * t0 + h11 * t1 + h12 * t2;
+        const double hg2 = h02 * t0 + h12 * t1 + h22 * t2;
+        const double B = F0[j] - (g0 * t0 + g1 * t1 + g2 * t2) + (t0 * hg0 + t1 * hg1 + t2 * hg2) -
+                         (h00 * P0 + h11 * P1 + h22 * P2);
+        aw += e * B;
+        a0 += e * (P0 * (2 * hg0 - g0) - B * t0);
+        a1 += e * (P1 * (2 * hg1 - g1) - B * t1);
+        p0 += e * (d0 * (2 * hg0 - g0 - 0.5 * B * d0) - h00);
+        p1 += e * (d1 * (2 * hg1 - g1 - 0.5 * B * d1) - h11);
+        if (D == 3) {
+          a2 += e * (P2 * (2 * hg2 - g2) - B * t2);
+          p2 += e * (d2 * (2 * hg2 - g2 - 0.5 * B * d2) - h22);
+        }
+      }
+      // Value-only points: B = Fbar_0.
+      PIGX_SIMD(reduction(+ : aw, a0, a1, a2, p0, p1, p2))
+      for (int j = s1; j < s2; ++j) {
+        const double d0 = x0[j] - m0, d1 = x1[j] - m1, d2 = D == 3 ? x2[j] - m2 : 0.0;
+        const double t0 = P0 * d0, t1 = P1 * d1, t2 = P2 * d2;
+        const double q = d0 * t0 + d1 * t1 + d2 * t2;
+        const double eB = q <= qcut ? math::exp_nonpositive(-0.5 * q) * F0[j] : 0.0;
+        aw += eB;
+        a0 -= eB * t0;
+        a1 -= eB * t1;
+        p0 -= 0.5 * eB * d0 * d0;
+        p1 -= 0.5 * eB * d1 * d1;
+        if (D == 3) {
+          a2 -= eB * t2;
+          p2 -= 0.5 * eB * d2 * d2;
+        }
+      }
+    }
+    const double amu[3] = {-wg * a0, -wg * a1, -wg * a2};
+    double Pbar[kMaxDim][kMaxDim] = {};
+    Pbar[0][0] = wg * p0, Pbar[1][1] = wg * p1;
+    if (D == 3) Pbar[2][2] = wg * p2;
+    for (int a = 0; a < D; ++a) grad(L.mu + g * D + a) = amu[a];
+    grad(L.weight + g) = aw;
+    GaussianShape s;
+    gaussian_shape(L, sigma_min, theta.data(), g, s);
+    double gs[kMaxDim], grot[4];
+    precision_reverse(L, theta.data(), g, s, Pbar, gs, grot);
+    for (int a = 0; a < D; ++a) grad(L.log_width + g * D + a) = gs[a];
+  }
+};
+
 /// Per Gaussian: the columns of its parameters in the Jacobian of the point residuals, J(p, column); row p
 /// of J receives d r_p / d theta for the adjoint seed Fbar(p) = d r_p / d F(p).
 template <int D, bool Diag>

@@ -20,6 +20,14 @@ struct PackedGaussians {
   IView1 segment;  ///< [ncells][channels + 1]: (cell, c) owns entries segment(i) .. segment(i+1)-1, i =
                    ///< cell(C+1)+c
 };
+
+/// Points copied in cell order as structure of arrays for the reverse pass: rows are the model-box
+/// coordinates (D), then the model-box adjoints of every channel's Taylor data (channels x taylor_size(D, 2),
+/// zero beyond a point's order). In each cell the points with derivative data come first.
+struct PackedPoints {
+  View2 field;     ///< [rows][points]
+  IView1 segment;  ///< [ncells][3]: derivative points from segment(3c), value-only ones from segment(3c+1)
+};
 }  // namespace detail
 
 /// A set of points in the layout every kernel reads: physical coordinates x, model-box coordinates xi,
@@ -58,6 +66,10 @@ class GaussianEncoder {
   /// it; public only because CUDA's extended lambdas may not live in private member functions).
   void pack_gaussians();
 
+  /// Copies the batch's points and their model-box adjoints Fbar, grouped by cell and by derivative order,
+  /// into the packed arrays of the reverse pass (public for the same reason as pack_gaussians).
+  void pack_points(const PointBatch& batch, View3 Fbar) const;
+
   /// Number of (point, Gaussian) pairs inside the cut-off in the last forward call (for reports).
   long long last_pairs() const { return pairs_; }
 
@@ -83,6 +95,8 @@ class GaussianEncoder {
   CellLists gauss_lists_, point_lists_;
   detail::PackedGaussians packed_;
   IView1 pack_cursor_, pack_slot_;  // scratch of pack_gaussians: per (cell, channel) counts, per entry bins
+  mutable detail::PackedPoints packed_points_;  // reverse-pass work arrays (reverse() is const)
+  mutable IView1 point_cursor_, point_slot_;    // scratch of pack_points
   mutable long long pairs_ = 0;
 };
 
