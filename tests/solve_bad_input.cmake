@@ -171,6 +171,10 @@ expect_rejected("output.dir under a file"
                 ${SOLVE} ${ini} --output.dir=${WORK}/afile/run)
 expect_rejected("output.dir is a file" "invalid value '${WORK}/afile' for key 'output.dir': expected a directory"
                 ${SOLVE} ${ini} --output.dir=${WORK}/afile)
+# Nobody, root included, may create a directory in /proc: the writability probe must say so up front.
+expect_rejected("output.dir not writable"
+                "invalid value '/proc/pigx-test-run' for key 'output.dir': expected a directory that can be created, but '/proc' is not writable"
+                ${SOLVE} ${ini} --output.dir=/proc/pigx-test-run)
 
 # --check accepts a valid run without training or writing anything.
 execute_process(COMMAND ${SOLVE} ${ini} --check --output.dir=${out} RESULT_VARIABLE rc OUTPUT_VARIABLE o

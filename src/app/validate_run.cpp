@@ -13,6 +13,15 @@ namespace pigx {
 
 namespace {
 
+// Whether a directory may be created in `dir`: access(2) says yes to root everywhere, so a probe directory
+// is made and removed again (nothing is left behind). Catches read-only and pseudo file systems too.
+bool can_create_in(const std::filesystem::path& dir) {
+  std::string probe = (dir / ".pigx-probe-XXXXXX").string();
+  if (access(dir.c_str(), W_OK | X_OK) != 0 || mkdtemp(probe.data()) == nullptr) return false;
+  rmdir(probe.c_str());
+  return true;
+}
+
 // Names of the boundary faces of a problem, e.g. "x = -1, x = 1, y = -1, y = 1".
 std::string face_list(const Pde& pde) {
   const Box box = pde.domain();
@@ -66,8 +75,7 @@ void check_output_dir(const std::string& dir) {
   const fs::path target = fs::absolute(dir, ec);
   if (fs::exists(target, ec)) {
     if (!fs::is_directory(target, ec)) throw_input_error("output.dir", dir, "a directory, not a file");
-    if (access(target.c_str(), W_OK | X_OK) != 0)
-      throw_input_error("output.dir", dir, "a writable directory");
+    if (!can_create_in(target)) throw_input_error("output.dir", dir, "a writable directory");
     return;
   }
   // The nearest existing ancestor must be a writable directory, so that the directory can be created.
@@ -76,7 +84,7 @@ void check_output_dir(const std::string& dir) {
   if (!fs::is_directory(p, ec))
     throw_input_error("output.dir", dir,
                       cat("a directory that can be created, but '", p.string(), "' is not a directory"));
-  if (access(p.c_str(), W_OK | X_OK) != 0)
+  if (!can_create_in(p))
     throw_input_error("output.dir", dir,
                       cat("a directory that can be created, but '", p.string(), "' is not writable"));
 }
