@@ -238,6 +238,25 @@ void GaussianEncoder::run_reverse(const char* name, ConstView1 theta, const Poin
   });
 }
 
+long long GaussianEncoder::candidate_pairs(const PointBatch& batch) const {
+  if (!packed_path()) return -1;
+  const CellGrid grid = grid_;
+  const IView1 segment = packed_.segment;
+  const View2 xi = batch.xi;
+  const int D = spec_.dim, C = spec_.channels;
+  long long total = 0;
+  Kokkos::parallel_reduce(
+      "pigx::GaussianEncoder::candidate_pairs", Range(0, batch.n),
+      KOKKOS_LAMBDA(int p, long long& acc) {
+        double x[kMaxDim];
+        for (int a = 0; a < D; ++a) x[a] = xi(p, a);
+        const int cell = grid.cell_of(x);
+        acc += segment(cell * (C + 1) + C) - segment(cell * (C + 1));
+      },
+      total);
+  return total;
+}
+
 void GaussianEncoder::pack_points(const PointBatch& batch, View3 Fbar) const {
   const int D = layout_.dim, C = spec_.channels, NC = taylor_size(D, 2), ncells = grid_.ncells, n = batch.n;
   const int rows = D + C * NC, cap = std::max(n, 1);

@@ -70,6 +70,10 @@ class GaussianEncoder {
   /// into the packed arrays of the reverse pass (public for the same reason as pack_gaussians).
   void pack_points(const PointBatch& batch, View3 Fbar) const;
 
+  /// Candidate pairs the packed forward pass evaluates for `batch` (inside the cut-off or not; -1 without
+  /// the packed path). For the benchmarks' executed-flop counts; call after prepare().
+  long long candidate_pairs(const PointBatch& batch) const;
+
   /// Number of (point, Gaussian) pairs inside the cut-off in the last forward call (for reports).
   long long last_pairs() const { return pairs_; }
 
