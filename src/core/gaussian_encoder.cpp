@@ -186,6 +186,10 @@ void GaussianEncoder::pack_gaussians() {
             if (!diag || a == b) field(row++, pos) = prec(g, a * D + b);
         field(row, pos) = w(g);
       });
+  // The per-entry scratch and the unpacked lists are dead until the next prepare(): release them so that
+  // they do not add to the peak memory of the passes that follow.
+  pack_slot_ = IView1();
+  gauss_lists_.items = IView1();
 }
 
 detail::EncoderData GaussianEncoder::kernel_data(const PointBatch& batch) const {
@@ -259,24 +263,21 @@ long long GaussianEncoder::candidate_pairs(const PointBatch& batch) const {
 
 void GaussianEncoder::pack_points(const PointBatch& batch, View3 Fbar) const {
   const int D = layout_.dim, C = spec_.channels, NC = taylor_size(D, 2), ncells = grid_.ncells, n = batch.n;
-  const int rows = D + C * NC, cap = std::max(n, 1);
-  if (static_cast<int>(packed_points_.field.extent(0)) != rows ||
-      static_cast<int>(packed_points_.field.extent(1)) < cap)
-    packed_points_.field = View2(
-        Kokkos::view_alloc("pigx::GaussianEncoder::packed_points", Kokkos::WithoutInitializing), rows, cap);
-  if (static_cast<int>(packed_points_.segment.extent(0)) < 3 * ncells) {
-    packed_points_.segment = IView1("pigx::GaussianEncoder::point_segments", 3 * ncells);
+  const int cap = std::max(n, 1);
+  if (static_cast<int>(packed_points_.segment.extent(0)) < 4 * ncells) {
+    packed_points_.segment = IView1("pigx::GaussianEncoder::point_segments", 4 * ncells);
     point_cursor_ = IView1("pigx::GaussianEncoder::point_cursor", 2 * ncells);
   }
   if (static_cast<int>(point_slot_.extent(0)) < cap)
     point_slot_ =
         IView1(Kokkos::view_alloc("pigx::GaussianEncoder::point_slot", Kokkos::WithoutInitializing), cap);
-  const View2 field = packed_points_.field, xi = batch.xi;
+  const View2 xi = batch.xi;
   const IView1 segment = packed_points_.segment, cursor = point_cursor_, slot = point_slot_,
                order = batch.order;
   const CellGrid grid = grid_;
   Kokkos::deep_copy(Kokkos::subview(cursor, std::make_pair(0, 2 * ncells)), 0);
-  // Count, scan, fill: bin 2 cell + 0 holds the points with derivative data, 2 cell + 1 the value-only ones.
+  // Count, scan, fill: bin 2 cell + 0 holds the points with derivative data, 2 cell + 1 the value-only ones;
+  // the two groups go to separate arrays so that value-only points store one adjoint per channel, not NC.
   Kokkos::parallel_for(
       "pigx::GaussianEncoder::pack_points_count", Range(0, n), KOKKOS_LAMBDA(int p) {
         double x[kMaxDim];
@@ -285,23 +286,43 @@ void GaussianEncoder::pack_points(const PointBatch& batch, View3 Fbar) const {
         slot(p) = bin;
         Kokkos::atomic_add(&cursor(bin), 1);
       });
-  Kokkos::parallel_scan(
-      "pigx::GaussianEncoder::pack_points_scan", Range(0, ncells),
-      KOKKOS_LAMBDA(int c, int& partial, bool final) {
-        const int full = cursor(2 * c), value = cursor(2 * c + 1);
-        if (final) {
-          segment(3 * c) = partial, segment(3 * c + 1) = partial + full,
-                      segment(3 * c + 2) = partial + full + value;
-          cursor(2 * c) = partial, cursor(2 * c + 1) = partial + full;
-        }
-        partial += full + value;
-      });
+  int counts[2];
+  for (int group = 0; group < 2; ++group) {
+    int total = 0;
+    Kokkos::parallel_scan(
+        "pigx::GaussianEncoder::pack_points_scan", Range(0, ncells),
+        KOKKOS_LAMBDA(int c, int& partial, bool final) {
+          const int count = cursor(2 * c + group);
+          if (final) {
+            segment(4 * c + 2 * group) = partial, segment(4 * c + 2 * group + 1) = partial + count;
+            cursor(2 * c + group) = partial;
+          }
+          partial += count;
+        },
+        total);
+    counts[group] = std::max(total, 1);
+  }
+  auto ensure = [](View2& v, const char* label, int rows, int cols) {
+    if (static_cast<int>(v.extent(0)) != rows || static_cast<int>(v.extent(1)) < cols) {
+      v = View2();
+      v = View2(Kokkos::view_alloc(std::string(label), Kokkos::WithoutInitializing), rows, cols + cols / 8);
+    }
+  };
+  ensure(packed_points_.full, "pigx::GaussianEncoder::packed_points_full", D + C * NC, counts[0]);
+  ensure(packed_points_.value, "pigx::GaussianEncoder::packed_points_value", D + C, counts[1]);
+  const View2 full = packed_points_.full, value = packed_points_.value;
   Kokkos::parallel_for(
       "pigx::GaussianEncoder::pack_points_fill", Range(0, n), KOKKOS_LAMBDA(int p) {
-        const int pos = Kokkos::atomic_fetch_add(&cursor(slot(p)), 1), nc = taylor_size(D, order(p));
-        for (int a = 0; a < D; ++a) field(a, pos) = xi(p, a);
-        for (int c = 0; c < C; ++c)
-          for (int i = 0; i < NC; ++i) field(D + c * NC + i, pos) = i < nc ? Fbar(p, c, i) : 0.0;
+        const int bin = slot(p), pos = Kokkos::atomic_fetch_add(&cursor(bin), 1);
+        if (bin % 2 == 0) {
+          const int nc = taylor_size(D, order(p));
+          for (int a = 0; a < D; ++a) full(a, pos) = xi(p, a);
+          for (int c = 0; c < C; ++c)
+            for (int i = 0; i < NC; ++i) full(D + c * NC + i, pos) = i < nc ? Fbar(p, c, i) : 0.0;
+        } else {
+          for (int a = 0; a < D; ++a) value(a, pos) = xi(p, a);
+          for (int c = 0; c < C; ++c) value(D + c, pos) = Fbar(p, c, 0);
+        }
       });
 }
 

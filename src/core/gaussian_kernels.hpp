@@ -491,22 +491,24 @@ struct PackedReverseKernel {
     const double m0 = k.mu(g, 0), m1 = k.mu(g, 1), m2 = D == 3 ? k.mu(g, D - 1) : 0.0;
     const double P0 = k.prec(g, 0), P1 = k.prec(g, D + 1), P2 = D == 3 ? k.prec(g, D * D - 1) : 0.0;
     const double wg = k.w(g), qcut = k.qcut;
-    const double *x0 = &pp.field(0, 0), *x1 = &pp.field(1, 0), *x2 = &pp.field(D - 1, 0);
-    const double* F0 = &pp.field(base, 0);
-    const double *G0 = &pp.field(base + 1, 0), *G1 = &pp.field(base + 2, 0), *G2 = &pp.field(base + D, 0);
+    const double *x0 = &pp.full(0, 0), *x1 = &pp.full(1, 0), *x2 = &pp.full(D - 1, 0);
+    const double* F0 = &pp.full(base, 0);
+    const double *G0 = &pp.full(base + 1, 0), *G1 = &pp.full(base + 2, 0), *G2 = &pp.full(base + D, 0);
+    const double *v0 = &pp.value(0, 0), *v1 = &pp.value(1, 0), *v2 = &pp.value(D - 1, 0);
+    const double* V0 = &pp.value(D + ch, 0);
     // Hessian rows in hess_index order; D = 2: 00 01 11, D = 3: 00 01 02 11 12 22 (off-diagonals halved).
-    const double* H00 = &pp.field(base + 1 + D, 0);
-    const double* H01 = &pp.field(base + 2 + D, 0);
-    const double* H02 = &pp.field(base + (D == 3 ? 3 + D : 2 + D), 0);
-    const double* H11 = &pp.field(base + (D == 3 ? 4 + D : 3 + D), 0);
-    const double* H12 = &pp.field(base + (D == 3 ? 5 + D : 3 + D), 0);
-    const double* H22 = &pp.field(base + (D == 3 ? 6 + D : 3 + D), 0);
+    const double* H00 = &pp.full(base + 1 + D, 0);
+    const double* H01 = &pp.full(base + 2 + D, 0);
+    const double* H02 = &pp.full(base + (D == 3 ? 3 + D : 2 + D), 0);
+    const double* H11 = &pp.full(base + (D == 3 ? 4 + D : 3 + D), 0);
+    const double* H12 = &pp.full(base + (D == 3 ? 5 + D : 3 + D), 0);
+    const double* H22 = &pp.full(base + (D == 3 ? 6 + D : 3 + D), 0);
     double aw = 0, a0 = 0, a1 = 0, a2 = 0, p0 = 0, p1 = 0, p2 = 0;  // sums of e * (...)
     const int ncell = range_count(k.grid, k.ranges, g);
     for (int kc = 0; kc < ncell; ++kc) {
       const int c = range_cell(k.grid, k.ranges, g, kc);
-      const int s0 = pp.segment(3 * c), s1 = pp.segment(3 * c + 1), s2 = pp.segment(3 * c + 2);
-      if (s0 == s2) continue;
+      const int s0 = pp.segment(4 * c), s1 = pp.segment(4 * c + 1);
+      const int v_begin = pp.segment(4 * c + 2), v_end = pp.segment(4 * c + 3);
       // Points with derivative data: B = Fbar . d(Taylor data)/dG, then mean and precision adjoints.
       PIGX_SIMD(reduction(+ : aw, a0, a1, a2, p0, p1, p2))
       for (int j = s0; j < s1; ++j) {
@@ -534,11 +536,11 @@ struct PackedReverseKernel {
       }
       // Value-only points: B = Fbar_0.
       PIGX_SIMD(reduction(+ : aw, a0, a1, a2, p0, p1, p2))
-      for (int j = s1; j < s2; ++j) {
-        const double d0 = x0[j] - m0, d1 = x1[j] - m1, d2 = D == 3 ? x2[j] - m2 : 0.0;
+      for (int j = v_begin; j < v_end; ++j) {
+        const double d0 = v0[j] - m0, d1 = v1[j] - m1, d2 = D == 3 ? v2[j] - m2 : 0.0;
         const double t0 = P0 * d0, t1 = P1 * d1, t2 = P2 * d2;
         const double q = d0 * t0 + d1 * t1 + d2 * t2;
-        const double eB = q <= qcut ? math::exp_nonpositive(-0.5 * q) * F0[j] : 0.0;
+        const double eB = q <= qcut ? math::exp_nonpositive(-0.5 * q) * V0[j] : 0.0;
         aw += eB;
         a0 -= eB * t0;
         a1 -= eB * t1;

@@ -76,6 +76,7 @@ void LossFunction::set_terms(std::vector<TermData> terms) {
     }
   }
   const long long n = static_cast<long long>(orders.size());
+  batch_ = PointBatch();  // release the previous batch before the new one is allocated
   batch_ = make_batch(pts.data(), n, orders);
   targets_ = View2("pigx::LossFunction::targets", n, O);
   auto ht = Kokkos::create_mirror_view(targets_);
@@ -85,9 +86,15 @@ void LossFunction::set_terms(std::vector<TermData> terms) {
   auto hf = Kokkos::create_mirror_view(forcing_);
   for (long long i = 0; i < n * E; ++i) hf.data()[i] = frc[i];
   Kokkos::deep_copy(forcing_, hf);
+  // Resampling keeps the point counts: reuse F and Fbar rather than hold a second, freshly zeroed pair
+  // while the old one is released (that doubled the peak memory of runs that resample every iteration).
   const int nc = taylor_size(D, 2);
-  F_ = View3("pigx::LossFunction::F", n, spec_.channels, nc);
-  Fbar_ = View3("pigx::LossFunction::Fbar", n, spec_.channels, nc);
+  if (static_cast<long long>(F_.extent(0)) != n || static_cast<int>(F_.extent(1)) != spec_.channels) {
+    F_ = View3();
+    Fbar_ = View3();
+    F_ = View3("pigx::LossFunction::F", n, spec_.channels, nc);
+    Fbar_ = View3("pigx::LossFunction::Fbar", n, spec_.channels, nc);
+  }
 }
 
 HeadArgs LossFunction::head_args(std::size_t t, bool gradient) {

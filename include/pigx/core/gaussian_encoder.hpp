@@ -21,12 +21,15 @@ struct PackedGaussians {
                    ///< cell(C+1)+c
 };
 
-/// Points copied in cell order as structure of arrays for the reverse pass: rows are the model-box
-/// coordinates (D), then the model-box adjoints of every channel's Taylor data (channels x taylor_size(D, 2),
-/// zero beyond a point's order). In each cell the points with derivative data come first.
+/// Points copied in cell order as structure of arrays for the reverse pass, in two groups. Points with
+/// derivative data: rows are the model-box coordinates (D), then the model-box adjoints of every channel's
+/// Taylor data (channels x taylor_size(D, 2), zero beyond the point's order). Value-only points: the D
+/// coordinates, then one adjoint per channel.
 struct PackedPoints {
-  View2 field;     ///< [rows][points]
-  IView1 segment;  ///< [ncells][3]: derivative points from segment(3c), value-only ones from segment(3c+1)
+  View2 full;      ///< [D + channels * taylor_size(D, 2)][points with derivative data]
+  View2 value;     ///< [D + channels][value-only points]
+  IView1 segment;  ///< [ncells][4]: cell c owns full columns segment(4c) .. segment(4c+1)-1 and value
+                   ///< columns segment(4c+2) .. segment(4c+3)-1
 };
 }  // namespace detail
 
