@@ -11,15 +11,31 @@ if(PYTHON)
   execute_process(COMMAND ${PYTHON} ${SOURCE}/examples/inverse/make_helmholtz_observations.py ${obs} --n 200
                   RESULT_VARIABLE rc OUTPUT_QUIET)
 endif()
+# Where ../shared/data (the benchmark reference solutions) is not checked out, stand-in files of the same
+# layout are written instead, so the configs that read them are still checked.
+set(refs_extra "")
+if(NOT EXISTS ${SOURCE}/../shared/data/nonlinear_diffusion_2d_reference.h5 OR
+   NOT EXISTS ${SOURCE}/../shared/data/allen_cahn_1d_reference.h5)
+  if(NOT PYTHON)
+    message(FATAL_ERROR "../shared/data is missing and no Python with h5py can write stand-ins")
+  endif()
+  execute_process(COMMAND ${PYTHON} ${SOURCE}/tests/make_standin_references.py ${WORK}-data/refs
+                  RESULT_VARIABLE rc)
+  if(NOT rc EQUAL 0)
+    message(FATAL_ERROR "could not write stand-in reference files")
+  endif()
+  set(refs_extra --problem.data_dir=${WORK}-data/refs)
+  message("../shared/data not found: checking against stand-in reference files")
+endif()
 foreach(ini ${configs})
   file(STRINGS ${ini} data_lines REGEX "^\\[data\\]")
-  set(extra "")
+  set(extra ${refs_extra})
   if(data_lines)
     if(NOT EXISTS ${obs})
       message("${ini}: skipped (needs observations; no Python with h5py)")
       continue()
     endif()
-    set(extra --data.file=${obs})
+    list(APPEND extra --data.file=${obs})
   endif()
   execute_process(COMMAND ${SOLVE} ${ini} --check ${extra} WORKING_DIRECTORY ${WORK} RESULT_VARIABLE rc
                   OUTPUT_VARIABLE o ERROR_VARIABLE e)

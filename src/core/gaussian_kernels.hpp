@@ -431,6 +431,23 @@ KOKKOS_INLINE_FUNCTION void for_each_point(const EncoderData& k, int g, const do
   }
 }
 
+/// Writes Gaussian g's gradient from its accumulated adjoints: mean, weight, and through the precision
+/// adjoint Pbar to its log-widths and rotation.
+KOKKOS_INLINE_FUNCTION void write_gaussian_gradient(const ParamLayout& L, double sigma_min,
+                                                    const ConstView1& theta, int g, const double* amu,
+                                                    double aw, const double (&Pbar)[kMaxDim][kMaxDim],
+                                                    const View1& grad) {
+  const int D = L.dim;
+  for (int a = 0; a < D; ++a) grad(L.mu + g * D + a) = amu[a];
+  grad(L.weight + g) = aw;
+  GaussianShape s;
+  gaussian_shape(L, sigma_min, theta.data(), g, s);
+  double gs[kMaxDim], grot[4];
+  precision_reverse(L, theta.data(), g, s, Pbar, gs, grot);
+  for (int a = 0; a < D; ++a) grad(L.log_width + g * D + a) = gs[a];
+  for (int r = 0; r < L.nrot; ++r) grad(L.rotation + g * L.nrot + r) = grot[r];
+}
+
 /// Per Gaussian: gradient of sum_p Fbar(p) . F(p) with respect to its mean, weight and precision,
 /// then through the precision to its log-widths and rotation.
 template <int D, bool Diag>
@@ -460,14 +477,7 @@ struct ReverseKernel {
         for (int b = 0; b < D; ++b) Pbar[a][b] += r.dP[a][b];
       }
     });
-    for (int a = 0; a < D; ++a) grad(L.mu + g * D + a) = amu[a];
-    grad(L.weight + g) = aw;
-    GaussianShape s;
-    gaussian_shape(L, sigma_min, theta.data(), g, s);
-    double gs[kMaxDim], grot[4];
-    precision_reverse(L, theta.data(), g, s, Pbar, gs, grot);
-    for (int a = 0; a < D; ++a) grad(L.log_width + g * D + a) = gs[a];
-    for (int r = 0; r < L.nrot; ++r) grad(L.rotation + g * L.nrot + r) = grot[r];
+    write_gaussian_gradient(L, sigma_min, theta, g, amu, aw, Pbar, grad);
   }
 };
 
@@ -556,13 +566,7 @@ struct PackedReverseKernel {
     double Pbar[kMaxDim][kMaxDim] = {};
     Pbar[0][0] = wg * p0, Pbar[1][1] = wg * p1;
     if (D == 3) Pbar[2][2] = wg * p2;
-    for (int a = 0; a < D; ++a) grad(L.mu + g * D + a) = amu[a];
-    grad(L.weight + g) = aw;
-    GaussianShape s;
-    gaussian_shape(L, sigma_min, theta.data(), g, s);
-    double gs[kMaxDim], grot[4];
-    precision_reverse(L, theta.data(), g, s, Pbar, gs, grot);
-    for (int a = 0; a < D; ++a) grad(L.log_width + g * D + a) = gs[a];
+    write_gaussian_gradient(L, sigma_min, theta, g, amu, aw, Pbar, grad);
   }
 };
 
