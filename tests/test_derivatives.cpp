@@ -16,6 +16,25 @@
 namespace pigx {
 namespace {
 
+// Every parameter group's gradient against fourth-order finite differences of the loss.
+void expect_gradient_matches_fd(LossFunction& loss, const std::vector<double>& theta,
+                                const std::vector<double>& grad) {
+  for (const ParamGroup& g : loss.layout().groups()) {
+    std::vector<double> fd, exact;
+    for (std::size_t i = g.begin; i < g.end; ++i) {
+      auto f = [&](double t) {
+        auto th = theta;
+        th[i] = t;
+        std::vector<double> tl;
+        return loss.evaluate(th.data(), nullptr, tl);
+      };
+      fd.push_back(test::fd4(f, theta[i], 1e-4 * (1 + std::abs(theta[i]))));
+      exact.push_back(grad[i]);
+    }
+    EXPECT_LE(test::max_rel_diff(exact, fd), 1e-6) << "parameter group " << g.name;
+  }
+}
+
 // A PDE with a given dimension used only to test input derivatives of the model.
 struct DummyEq {
   static constexpr int dim = 1, outputs = 1, order = 2, equations = 1;
@@ -146,20 +165,7 @@ TEST_P(ParameterGradient, EveryGroupMatchesFiniteDifferences) {
   std::vector<double> grad(theta.size()), terms;
   const double L0 = loss.evaluate(theta.data(), grad.data(), terms);
   ASSERT_TRUE(std::isfinite(L0));
-  for (const ParamGroup& g : loss.layout().groups()) {
-    std::vector<double> fd, exact;
-    for (std::size_t i = g.begin; i < g.end; ++i) {
-      auto f = [&](double t) {
-        auto th = theta;
-        th[i] = t;
-        std::vector<double> tl;
-        return loss.evaluate(th.data(), nullptr, tl);
-      };
-      fd.push_back(test::fd4(f, theta[i], 1e-4 * (1 + std::abs(theta[i]))));
-      exact.push_back(grad[i]);
-    }
-    EXPECT_LE(test::max_rel_diff(exact, fd), 1e-6) << "parameter group " << g.name;
-  }
+  expect_gradient_matches_fd(loss, theta, grad);
 }
 
 std::vector<ParamCase> all_param_cases() {
@@ -312,20 +318,7 @@ TEST_P(CoefficientGradient, EveryGroupMatchesFiniteDifferences) {
   auto theta = test::random_theta(spec, loss.model_box(), 7);
   std::vector<double> grad(theta.size()), terms;
   ASSERT_TRUE(std::isfinite(loss.evaluate(theta.data(), grad.data(), terms)));
-  for (const ParamGroup& g : loss.layout().groups()) {
-    std::vector<double> fd, exact;
-    for (std::size_t i = g.begin; i < g.end; ++i) {
-      auto f = [&](double t) {
-        auto th = theta;
-        th[i] = t;
-        std::vector<double> tl;
-        return loss.evaluate(th.data(), nullptr, tl);
-      };
-      fd.push_back(test::fd4(f, theta[i], 1e-4 * (1 + std::abs(theta[i]))));
-      exact.push_back(grad[i]);
-    }
-    EXPECT_LE(test::max_rel_diff(exact, fd), 1e-6) << "parameter group " << g.name;
-  }
+  expect_gradient_matches_fd(loss, theta, grad);
   EXPECT_GT(std::abs(grad.back()), 0.0) << "the coefficient must reach the loss";
 }
 
