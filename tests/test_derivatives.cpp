@@ -16,6 +16,21 @@
 namespace pigx {
 namespace {
 
+// The residuals and Jacobian agree with the loss and its gradient: loss = sum r^2, gradient = 2 J^T r.
+void expect_jacobian_consistent(const View1& r, const View2& J, double loss,
+                                const std::vector<double>& grad) {
+  auto hr = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), r);
+  auto hJ = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), J);
+  double sum = 0;
+  std::vector<double> jtr(grad.size(), 0.0);
+  for (std::size_t p = 0; p < hr.extent(0); ++p) {
+    sum += hr(p) * hr(p);
+    for (std::size_t k = 0; k < grad.size(); ++k) jtr[k] += 2 * hJ(p, k) * hr(p);
+  }
+  EXPECT_NEAR(sum, loss, 1e-12 * loss);
+  EXPECT_LE(test::max_rel_diff(jtr, grad), 1e-10);
+}
+
 // Every parameter group's gradient against fourth-order finite differences of the loss.
 void expect_gradient_matches_fd(LossFunction& loss, const std::vector<double>& theta,
                                 const std::vector<double>& grad) {
@@ -194,16 +209,7 @@ TEST_P(ParameterGradient, JacobianMatchesLossAndGradient) {
   View1 r;
   View2 J;
   loss.residuals_and_jacobian(theta.data(), r, J);
-  auto hr = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), r);
-  auto hJ = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), J);
-  double sum = 0;
-  std::vector<double> jtr(theta.size(), 0.0);
-  for (std::size_t p = 0; p < hr.extent(0); ++p) {
-    sum += hr(p) * hr(p);
-    for (std::size_t k = 0; k < theta.size(); ++k) jtr[k] += 2 * hJ(p, k) * hr(p);
-  }
-  EXPECT_NEAR(sum, L0, 1e-12 * L0);
-  EXPECT_LE(test::max_rel_diff(jtr, grad), 1e-10);
+  expect_jacobian_consistent(r, J, L0, grad);
 }
 
 // Poisson with host data, given poisson's source and boundary values, is the same loss as "poisson": the
@@ -333,18 +339,12 @@ TEST_P(CoefficientGradient, JacobianColumnMatchesGradientAndFiniteDifferences) {
   View1 r;
   View2 J;
   loss.residuals_and_jacobian(theta.data(), r, J);
+  expect_jacobian_consistent(r, J, L0, grad);
   auto hr = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), r);
   auto hJ = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), J);
   const std::size_t k = theta.size() - 1;
-  double sum = 0;
-  std::vector<double> jtr(theta.size(), 0.0), column, fd;
-  for (std::size_t p = 0; p < hr.extent(0); ++p) {
-    sum += hr(p) * hr(p);
-    for (std::size_t i = 0; i < theta.size(); ++i) jtr[i] += 2 * hJ(p, i) * hr(p);
-    column.push_back(hJ(p, k));
-  }
-  EXPECT_NEAR(sum, L0, 1e-12 * L0);
-  EXPECT_LE(test::max_rel_diff(jtr, grad), 1e-10);
+  std::vector<double> column, fd;
+  for (std::size_t p = 0; p < hr.extent(0); ++p) column.push_back(hJ(p, k));
   const double h = 1e-4 * (1 + std::abs(theta[k]));
   for (std::size_t p = 0; p < hr.extent(0); ++p) {
     auto f = [&](double t) {

@@ -75,29 +75,11 @@ struct EncoderSetup {
     auto h = Kokkos::create_mirror_view(theta_d);
     for (std::size_t i = 0; i < theta.size(); ++i) h(i) = theta[i];
     Kokkos::deep_copy(theta_d, h);
-    const int D = spec.dim;
     std::mt19937_64 rng(7);
     std::vector<double> pts;
     sample_interior(pde->domain(), static_cast<int>(n), rng, pts);
-    batch.n = static_cast<int>(n);
-    batch.x = View2("x", n, D);
-    batch.xi = View2("xi", n, D);
-    batch.order = IView1("order", n);
-    auto hx = Kokkos::create_mirror_view(batch.x);
-    auto hxi = Kokkos::create_mirror_view(batch.xi);
-    auto ho = Kokkos::create_mirror_view(batch.order);
-    const AffineMap m = loss->map();
-    for (long long p = 0; p < n; ++p) {
-      for (int d = 0; d < D; ++d) {
-        hx(p, d) = pts[p * D + d];
-        hxi(p, d) = m.apply(d, pts[p * D + d]);
-      }
-      ho(p) = order;
-    }
-    Kokkos::deep_copy(batch.x, hx);
-    Kokkos::deep_copy(batch.xi, hxi);
-    Kokkos::deep_copy(batch.order, ho);
-    F = View3("F", n, spec.channels, taylor_size(D, 2));
+    batch = loss->make_batch(pts.data(), n, std::vector<int>(n, order));
+    F = View3("F", n, spec.channels, taylor_size(spec.dim, 2));
   }
 };
 

@@ -186,10 +186,6 @@ void GaussianEncoder::pack_gaussians() {
             if (!diag || a == b) field(row++, pos) = prec(g, a * D + b);
         field(row, pos) = w(g);
       });
-  // The per-entry scratch and the unpacked lists are dead until the next prepare(): release them so that
-  // they do not add to the peak memory of the passes that follow.
-  pack_slot_ = IView1();
-  gauss_lists_.items = IView1();
 }
 
 detail::EncoderData GaussianEncoder::kernel_data(const PointBatch& batch) const {

@@ -30,7 +30,7 @@ LossFunction::LossFunction(const Pde& pde, const ModelSpec& spec)
   mlp_grad_.resize(layout_.mlp_desc.size);
 }
 
-PointBatch LossFunction::make_batch(const double* points, long long n, const std::vector<int>& orders) {
+PointBatch LossFunction::make_batch(const double* points, long long n, const std::vector<int>& orders) const {
   const int D = spec_.dim;
   PointBatch b;
   b.n = static_cast<int>(n);

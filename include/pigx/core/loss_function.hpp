@@ -59,6 +59,10 @@ class LossFunction {
   /// and r are resized as needed.
   void residuals_and_jacobian(const double* theta, View1& r, View2& J);
 
+  /// Copies n host points (row-major, physical) with their derivative orders into a batch in the kernels'
+  /// layout (physical and model-box coordinates on the device).
+  PointBatch make_batch(const double* points, long long n, const std::vector<int>& orders) const;
+
   /// Taylor data of u up to `order` at n host points: out [n][outputs][taylor_size(dim, order)].
   void evaluate_u(const double* theta, const double* points, long long n, int order,
                   std::vector<double>& out);
@@ -66,7 +70,6 @@ class LossFunction {
  private:
   void upload_theta(const double* theta);
   HeadArgs head_args(std::size_t term, bool gradient);
-  PointBatch make_batch(const double* points, long long n, const std::vector<int>& orders);
 
   const Pde& pde_;
   ModelSpec spec_;
