@@ -75,18 +75,7 @@ class BoxOnly : public PdeAdaptor<DummyEq> {
   bool periodic_;
 };
 
-ModelSpec small_spec(int dim, Covariance cov, Activation act, int outputs = 1) {
-  ModelSpec s;
-  s.dim = dim;
-  s.channels = 3;
-  s.gaussians_per_channel = 5;
-  s.covariance = cov;
-  s.activation = act;
-  s.hidden = {6, 5};
-  s.outputs = outputs;
-  s.truncation = 1e-30;  // no Gaussian crosses its cut-off inside a finite-difference stencil
-  return s;
-}
+using test::small_spec;
 
 struct InputCase {
   int dim;

@@ -26,6 +26,20 @@ inline std::vector<double> random_theta(const ModelSpec& spec, const Box& box, u
   return th;
 }
 
+/// A small model: 3 channels of 5 Gaussians, MLP 3 -> 6 -> 5 -> outputs, no truncation inside a stencil.
+inline ModelSpec small_spec(int dim, Covariance cov, Activation act, int outputs = 1) {
+  ModelSpec s;
+  s.dim = dim;
+  s.channels = 3;
+  s.gaussians_per_channel = 5;
+  s.covariance = cov;
+  s.activation = act;
+  s.hidden = {6, 5};
+  s.outputs = outputs;
+  s.truncation = 1e-30;  // no Gaussian crosses its cut-off inside a finite-difference stencil
+  return s;
+}
+
 /// Random points in a box, row-major.
 inline std::vector<double> random_points(const Box& box, int n, unsigned seed) {
   std::mt19937_64 rng(seed);

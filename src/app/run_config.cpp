@@ -80,7 +80,22 @@ po::options_description general_options() {
       "output.solution", po::value<bool>()->default_value(true), "write solution.h5 and solution.xdmf");
   po::options_description domain("[domain]");
   domain.add_options()("domain.subdomains", po::value<std::string>()->default_value("1"),
-                       "subdomains per axis, e.g. 1 or 1x1 (decomposition is not available yet: 1 only)");
+                       "subdomains per axis, e.g. 1 (one model) or 2x2 (one model per subdomain, coupled "
+                       "through the interface conditions)");
+  po::options_description interface("[interface]");
+  interface.add_options()("interface.points", po::value<long long>()->default_value(256),
+                          "interface points per shared face (redrawn with the collocation points)")(
+      "interface.step", po::value<double>()->default_value(1e-3),
+      "probe step of residual_gradient, as a fraction of the domain's extent along the face normal");
+  const InterfaceSpec default_interface;
+  for (const std::string& name : builtin_interface_conditions().names()) {
+    const bool on = std::find(default_interface.conditions.begin(), default_interface.conditions.end(),
+                              name) != default_interface.conditions.end();
+    interface.add_options()(("interface." + name).c_str(), po::value<bool>()->default_value(on),
+                            builtin_interface_conditions().create(name)->help().c_str())(
+        ("interface." + name + "_weight").c_str(), po::value<double>()->default_value(1.0),
+        ("weight of interface." + name).c_str());
+  }
   po::options_description checkpoint("[checkpoint]");
   checkpoint.add_options()("checkpoint.every", po::value<long long>()->default_value(0),
                            "iterations between checkpoints (0: none); a checkpoint is also written when "
@@ -108,6 +123,7 @@ po::options_description general_options() {
       .add(train)
       .add(output)
       .add(domain)
+      .add(interface)
       .add(checkpoint)
       .add(inverse)
       .add(data);
@@ -473,6 +489,21 @@ CommandLine read_command_line(const std::vector<std::string>& args, const PdeReg
   require(!c.output_dir.empty(), "output.dir", "", "a directory name");
   c.write_solution = get<bool>(vm, "output.solution");
   c.subdomains = parse_subdomains(get<std::string>(vm, "domain.subdomains"), *c.pde);
+  InterfaceSpec& f = c.interface;
+  f.conditions.clear(), f.weights.clear();
+  for (const std::string& name : builtin_interface_conditions().names()) {
+    const std::string wkey = "interface." + name + "_weight";
+    require(get<double>(vm, wkey) >= 0, wkey, c.effective[wkey], "a weight >= 0");
+    if (!get<bool>(vm, "interface." + name)) continue;
+    f.conditions.push_back(name);
+    f.weights.push_back(get<double>(vm, wkey));
+  }
+  f.points_per_face = get<long long>(vm, "interface.points");
+  require(f.points_per_face >= 1 && f.points_per_face <= 10000000, "interface.points",
+          c.effective["interface.points"], "a count in 1..10000000");
+  f.step = get<double>(vm, "interface.step");
+  require(f.step > 0 && f.step <= 0.1, "interface.step", c.effective["interface.step"],
+          "a fraction in (0, 0.1]");
   check_collocation_counts(c);
   t.max_rollbacks = get<int>(vm, "train.max_rollbacks");
   require(t.max_rollbacks >= 0, "train.max_rollbacks", c.effective["train.max_rollbacks"], "a count >= 0");

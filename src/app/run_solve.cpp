@@ -18,6 +18,8 @@
 #include "pigx/io/solution_writer.hpp"
 #include "pigx/io/summary_writer.hpp"
 #include "pigx/parallel/data_parallel.hpp"
+#include "pigx/parallel/decomposed_loss.hpp"
+#include "pigx/parallel/mpi_check.hpp"
 #include "pigx/solve/petsc_check.hpp"
 #include "pigx/solve/tao_adam.hpp"
 #include "pigx/solve/trainer.hpp"
@@ -93,12 +95,25 @@ void add_inverse_summary(const RunConfig& c, const std::vector<double>& theta, c
   }
 }
 
+// Decomposition and interface traffic of a run, for the summary.
+struct Traffic {
+  std::string layout;
+  long long subdomains = 1;
+  double bytes_per_evaluation = 0, bytes_per_iteration = 0;
+};
+
 io::JsonObject make_summary(const RunConfig& c, int ranks, const RunResult& r, const TrainReport& rep,
-                            double train_s, const std::vector<double>& theta, const ParamLayout& layout) {
+                            double train_s, const std::vector<double>& theta, const ParamLayout& layout,
+                            const Traffic& traffic) {
   io::JsonObject s;
   s.set("problem", c.problem);
   s.set("seed", static_cast<long long>(c.train.seed));
   s.set("ranks", ranks);
+  s.set("subdomains", traffic.layout);
+  s.set("subdomain_count", traffic.subdomains);
+  s.set("interface_bytes_per_evaluation", traffic.bytes_per_evaluation);
+  s.set("interface_bytes_per_iteration", traffic.bytes_per_iteration);
+  s.set("oversubscribed", ranks > static_cast<int>(std::thread::hardware_concurrency()));
   s.set("parameters", r.parameters);
   s.set("iterations", r.iterations);
   s.set("evaluations", r.evaluations);
@@ -143,15 +158,36 @@ RunResult run_solve(MPI_Comm comm, RunConfig& c, std::ostream& log) {
   if (c.check_only) return report_check(c, size, grid, rank == 0 ? &log : nullptr);
   if (!c.petsc_options.empty()) PIGX_PETSC(PetscOptionsInsertString(nullptr, c.petsc_options.c_str()));
 
-  LossFunction loss(pde, c.model);
+  // One model with its points split over the ranks, or one model per subdomain.
+  long long subdomains = 1;
+  for (int n : c.subdomains) subdomains *= n;
+  std::unique_ptr<LossFunction> single;
+  std::unique_ptr<GlobalLoss> global;
+  DecomposedLoss* decomposed = nullptr;
   std::vector<double> theta;
-  initialise_parameters(c.model, loss.layout(), loss.model_box(), c.train.seed, theta);
-  if (rank == 0)
+  if (subdomains > 1) {
+    auto d = std::make_unique<DecomposedLoss>(
+        comm, pde, c.model, Decomposition(pde.domain(), c.subdomains, size), c.sampling, c.interface);
+    d->initialise(c.train.seed, theta);
+    decomposed = d.get();
+    global = std::move(d);
+  } else {
+    single = std::make_unique<LossFunction>(pde, c.model);
+    initialise_parameters(c.model, single->layout(), single->model_box(), c.train.seed, theta);
+    global = std::make_unique<DataParallelLoss>(comm, *single, &c.sampling);
+  }
+  const ParamLayout layout = ParamLayout::from_spec(c.model);
+  if (rank == 0) {
     log << "pigx-solve: problem " << c.problem << ", " << theta.size() << " parameters, " << size
-        << " rank(s), " << grid.size() << " test points\n";
+        << " rank(s), " << grid.size() << " test points";
+    if (decomposed)
+      log << ", " << subdomains << " subdomains (" << decomposed->decomposition().text() << ", "
+          << decomposed->decomposition().faces().size() << " interfaces)";
+    log << "\n";
+  }
   const io::CheckpointIdentity identity = checkpoint_identity(c, static_cast<long long>(theta.size()));
   read_nan_injection(c.train);
-  Trainer trainer(comm, pde, loss, c.sampling, c.train, &grid, log);
+  Trainer trainer(*global, c.train, &grid, log);
   if (c.restart) {
     trainer.resume_from(load_checkpoint(comm, c.restart_file, identity));
     if (rank == 0) log << "pigx-solve: continuing from checkpoint " << c.restart_file << "\n";
@@ -162,7 +198,13 @@ RunResult run_solve(MPI_Comm comm, RunConfig& c, std::ostream& log) {
 
   RunResult r;
   std::vector<double> u;
-  r.rel_l2 = test_error(comm, loss, theta.data(), grid, &u);
+  r.rel_l2 = global->test_error(theta.data() + global->view_begin(), grid, &u);
+  // Interface traffic: bytes all ranks sent to other ranks in one evaluation, and per iteration.
+  long long bytes = decomposed ? decomposed->bytes_sent() : 0;
+  PIGX_MPI(MPI_Allreduce(MPI_IN_PLACE, &bytes, 1, MPI_LONG_LONG, MPI_SUM, comm));
+  Traffic traffic{decomposed ? decomposed->decomposition().text() : std::string("1"), subdomains,
+                  static_cast<double>(bytes),
+                  rep.iterations > 0 ? static_cast<double>(bytes) * rep.evaluations / rep.iterations : 0.0};
   r.iterations = rep.iterations;
   r.evaluations = rep.evaluations;
   r.parameters = static_cast<long long>(theta.size());
@@ -182,18 +224,18 @@ RunResult run_solve(MPI_Comm comm, RunConfig& c, std::ostream& log) {
       io::write_solution(c.output_dir, f);
     }
     io::write_file_atomically(c.output_dir + "/summary.json",
-                              make_summary(c, size, r, rep, rep.wall_s, theta, loss.layout()).str());
+                              make_summary(c, size, r, rep, rep.wall_s, theta, layout, traffic).str());
     log << "final: rel_l2 " << std::scientific << std::setprecision(4) << r.rel_l2 << "  iterations "
         << r.iterations << "  evaluations " << r.evaluations << "  wall " << std::fixed
         << std::setprecision(1) << r.wall_s << " s  (" << rep.stop_reason << ")\n";
     const auto& names = pde.trained_coefficients();
     for (std::size_t j = 0; j < names.size(); ++j) {
       log << "coefficient " << names[j] << " = " << std::setprecision(8) << std::defaultfloat
-          << theta[loss.layout().coefficients + j] << " (initial " << c.model.coefficients[j];
+          << theta[layout.coefficients + j] << " (initial " << c.model.coefficients[j];
       if (j < c.coefficient_truth.size())
         log << ", true " << c.coefficient_truth[j] << ", relative error " << std::scientific
             << std::setprecision(3)
-            << std::abs(theta[loss.layout().coefficients + j] - c.coefficient_truth[j]) /
+            << std::abs(theta[layout.coefficients + j] - c.coefficient_truth[j]) /
                    std::abs(c.coefficient_truth[j])
             << std::defaultfloat;
       log << ")\n";

@@ -30,11 +30,23 @@ std::vector<int> parse_subdomains(const std::string& text, const Pde& pde) {
     throw_input_error(key, text,
                       cat(dim, " counts separated by 'x', one per axis of problem ", pde.name(), " (",
                           axis_list, "), or a single count; got ", counts.size()));
-  for (int c : counts)
-    if (c != 1)
-      throw Error(ErrorKind::Input,
-                  cat(key, " = ", text, ": domain decomposition is not available in this build; expected 1"));
-  counts.assign(dim, 1);  // a single "1" means one subdomain along every axis
+  if (counts.size() == 1) {
+    if (counts[0] != 1 && dim > 1)
+      throw_input_error(key, text,
+                        cat(dim, " counts separated by 'x', one per axis (", axis_list, "), e.g. ", counts[0],
+                            "x", counts[0]));
+    counts.assign(dim, counts[0]);
+  }
+  long long total = 1;
+  const Box box = pde.domain();
+  for (int d = 0; d < dim; ++d) {
+    total *= counts[d];
+    if (counts[d] > 1 && box.periodic[d])
+      throw_input_error(key, text,
+                        cat("1 along the periodic axis ", axes[d], " of problem ", pde.name(),
+                            " (cutting a periodic axis is not supported)"));
+  }
+  if (total > 65536) throw_input_error(key, text, "at most 65536 subdomains in all");
   return counts;
 }
 

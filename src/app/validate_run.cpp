@@ -58,6 +58,15 @@ void check_collocation_counts(const RunConfig& c) {
 }
 
 void check_rank_count(const RunConfig& c, int ranks) {
+  long long subdomains = 1;
+  for (int n : c.subdomains) subdomains *= n;
+  if (subdomains > 1) {
+    // A decomposed run deals whole subdomains to ranks.
+    PIGX_CHECK_INPUT(subdomains >= ranks, "invalid value '", c.effective.at("domain.subdomains"),
+                     "' for key 'domain.subdomains' on ", ranks, " MPI ranks: expected at least ", ranks,
+                     " subdomains, one or more per rank; use at most ", subdomains, " ranks");
+    return;
+  }
   auto need = [&](bool drawn, const char* key, const char* term, long long count) {
     PIGX_CHECK_INPUT(!drawn || count >= ranks, "invalid value '", count, "' for key '", key, "' on ", ranks,
                      " MPI ranks: expected at least ", ranks, " points, one per rank (", ranks - count,

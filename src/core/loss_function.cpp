@@ -12,12 +12,15 @@ using HostUnmanaged1 =
     Kokkos::View<const double*, Kokkos::HostSpace, Kokkos::MemoryTraits<Kokkos::Unmanaged>>;
 }
 
-LossFunction::LossFunction(const Pde& pde, const ModelSpec& spec)
+LossFunction::LossFunction(const Pde& pde, const ModelSpec& spec) : LossFunction(pde, spec, pde.domain()) {}
+
+LossFunction::LossFunction(const Pde& pde, const ModelSpec& spec, const Box& domain)
     : pde_(pde),
+      domain_(domain),
       spec_(spec),
       layout_(ParamLayout::from_spec(spec)),
-      map_(make_affine_map(pde.domain(), spec.model_lo, spec.model_hi)),
-      encoder_(spec, pde.domain(), map_) {
+      map_(make_affine_map(domain, spec.model_lo, spec.model_hi)),
+      encoder_(spec, domain, map_) {
   PIGX_CHECK_INPUT(spec.dim == pde.dim(), "model.dim = ", spec.dim, " does not match the input dimension ",
                    pde.dim(), " of problem '", pde.name(), "'");
   PIGX_CHECK_INPUT(spec.outputs == pde.outputs(), "model outputs ", spec.outputs, " do not match the ",
@@ -53,7 +56,11 @@ PointBatch LossFunction::make_batch(const double* points, long long n, const std
   return b;
 }
 
-void LossFunction::set_terms(std::vector<TermData> terms) {
+int LossFunction::probe_width() const {
+  return pigx::probe_width(spec_.outputs, taylor_size(spec_.dim, pde_.order()), pde_.equations());
+}
+
+void LossFunction::set_terms(std::vector<TermData> terms, TermData probes) {
   terms_ = std::move(terms);
   const int D = spec_.dim, O = spec_.outputs, E = pde_.equations();
   std::vector<double> pts, tgt, frc;
@@ -75,6 +82,37 @@ void LossFunction::set_terms(std::vector<TermData> terms) {
       for (int o = 0; o < O; ++o) tgt.push_back(t.kind == TermKind::Value ? t.targets[i * O + o] : 0.0);
     }
   }
+  // Probes go last, read out at the PDE's order.
+  probe_begin_ = static_cast<int>(orders.size());
+  probe_count_ = probes.local_count(D);
+  PIGX_CHECK(!pde_.has_forcing() || static_cast<long long>(probes.forcing.size()) == probe_count_ * E,
+             "the probes have ", probes.forcing.size(), " source values for ", probe_count_, " points");
+  pts.insert(pts.end(), probes.points.begin(), probes.points.end());
+  for (long long i = 0; i < probe_count_; ++i) {
+    for (int e = 0; e < E; ++e) frc.push_back(pde_.has_forcing() ? probes.forcing[i * E + e] : 0.0);
+    orders.push_back(pde_.order());
+    for (int o = 0; o < O; ++o) tgt.push_back(0.0);
+  }
+  const int W = probe_width();
+  probe_out_ = View2("pigx::LossFunction::probe_out", probe_count_, W);
+  probe_adjoint_ = View2("pigx::LossFunction::probe_adjoint", probe_count_, W);
+  // The probe Jacobian batch: every probe point once per value, with that value's unit coefficient vector.
+  std::vector<double> jpts;
+  for (long long i = 0; i < probe_count_; ++i)
+    for (int k = 0; k < W; ++k) jpts.insert(jpts.end(), &probes.points[i * D], &probes.points[i * D] + D);
+  probe_jac_batch_ =
+      make_batch(jpts.data(), probe_count_ * W, std::vector<int>(probe_count_ * W, pde_.order()));
+  probe_jac_coef_ = View2("pigx::LossFunction::probe_jac_coef", probe_count_ * W, W);
+  probe_jac_forcing_ = View2("pigx::LossFunction::probe_jac_forcing", probe_count_ * W, E);
+  auto hc = Kokkos::create_mirror_view(probe_jac_coef_);
+  auto hjf = Kokkos::create_mirror_view(probe_jac_forcing_);
+  for (long long i = 0; i < probe_count_; ++i)
+    for (int k = 0; k < W; ++k) {
+      hc(i * W + k, k) = 1.0;
+      for (int e = 0; e < E; ++e) hjf(i * W + k, e) = pde_.has_forcing() ? probes.forcing[i * E + e] : 0.0;
+    }
+  Kokkos::deep_copy(probe_jac_coef_, hc);
+  Kokkos::deep_copy(probe_jac_forcing_, hjf);
   const long long n = static_cast<long long>(orders.size());
   batch_ = PointBatch();  // release the previous batch before the new one is allocated
   batch_ = make_batch(pts.data(), n, orders);
@@ -98,7 +136,7 @@ void LossFunction::set_terms(std::vector<TermData> terms) {
 }
 
 HeadArgs LossFunction::head_args(std::size_t t, bool gradient) {
-  const TermData& term = terms_[t];
+  const bool probe = t >= terms_.size();  // the probe segment
   HeadArgs a;
   a.mlp = layout_.mlp_desc;
   a.theta = theta_d_;
@@ -108,12 +146,13 @@ HeadArgs LossFunction::head_args(std::size_t t, bool gradient) {
   a.Fbar = Fbar_;
   a.targets = targets_;
   a.forcing = forcing_;
-  a.begin = begin_[t];
-  a.end = begin_[t] + static_cast<int>(term.local_count(spec_.dim));
+  a.begin = probe ? probe_begin_ : begin_[t];
+  a.end = probe ? probe_begin_ + static_cast<int>(probe_count_)
+                : begin_[t] + static_cast<int>(terms_[t].local_count(spec_.dim));
   a.dim = spec_.dim;
   a.outputs = spec_.outputs;
-  a.order = term.kind == TermKind::Residual ? pde_.order() : 0;
-  a.scale = term.global_count > 0 ? term.weight / term.global_count : 0.0;
+  a.order = probe || terms_[t].kind == TermKind::Residual ? pde_.order() : 0;
+  a.scale = probe ? 1.0 : terms_[t].global_count > 0 ? terms_[t].weight / terms_[t].global_count : 0.0;
   a.gradient = gradient;
   a.ncoef = layout_.ncoef;
   for (int j = 0; j < layout_.ncoef; ++j) a.coefficients[j] = coef_values_[j];
@@ -142,7 +181,42 @@ void LossFunction::residuals_and_jacobian(const double* theta, View1& r, View2& 
     else
       run_jacobian_head(ValueResidual{targets_, spec_.outputs}, a, J, r);
   }
+  zero_probe_adjoints();  // probe rows stay zero
   encoder_.jacobian(theta_d_, batch_, Fbar_, J);
+}
+
+void LossFunction::zero_probe_adjoints() {
+  if (probe_count_ == 0) return;
+  const auto rows = std::make_pair(static_cast<long long>(probe_begin_), probe_begin_ + probe_count_);
+  Kokkos::deep_copy(Kokkos::subview(Fbar_, rows, Kokkos::ALL(), Kokkos::ALL()), 0.0);
+}
+
+HeadArgs LossFunction::probe_args(bool gradient) {
+  return head_args(terms_.size(), gradient);
+}
+
+void LossFunction::probe_jacobian(const double* theta, View2& Jp) {
+  const long long rows = probe_count_ * probe_width();
+  if (static_cast<long long>(Jp.extent(0)) != rows || Jp.extent(1) != layout_.total)
+    Jp = View2("pigx::LossFunction::Jp", rows, layout_.total);
+  else
+    Kokkos::deep_copy(Jp, 0.0);
+  if (rows == 0) return;
+  upload_theta(theta);
+  const int nc = taylor_size(spec_.dim, 2);
+  View3 F("pigx::LossFunction::F_probe", rows, spec_.channels, nc);
+  View3 Fbar("pigx::LossFunction::Fbar_probe", rows, spec_.channels, nc);
+  encoder_.prepare(theta_d_, probe_jac_batch_);
+  encoder_.forward(probe_jac_batch_, F);
+  HeadArgs a = probe_args(true);
+  a.batch = probe_jac_batch_;
+  a.F = F;
+  a.Fbar = Fbar;
+  a.forcing = probe_jac_forcing_;
+  a.begin = 0;
+  a.end = static_cast<int>(rows);
+  pde_.probe_jacobian_head(a, probe_jac_coef_, Jp);
+  encoder_.jacobian(theta_d_, probe_jac_batch_, Fbar, Jp);
 }
 
 void LossFunction::upload_theta(const double* theta) {
@@ -151,6 +225,13 @@ void LossFunction::upload_theta(const double* theta) {
 }
 
 double LossFunction::evaluate(const double* theta, double* grad, std::vector<double>& term_loss) {
+  const double total = evaluate_forward(theta, grad != nullptr, term_loss, probe_values_);
+  if (grad) evaluate_reverse({}, grad);
+  return total;
+}
+
+double LossFunction::evaluate_forward(const double* theta, bool gradient, std::vector<double>& term_loss,
+                                      std::vector<double>& probe_values) {
   upload_theta(theta);
   encoder_.prepare(theta_d_, batch_);
   encoder_.forward(batch_, F_);
@@ -160,7 +241,7 @@ double LossFunction::evaluate(const double* theta, double* grad, std::vector<dou
   double total = 0;
   for (std::size_t t = 0; t < terms_.size(); ++t) {
     const TermData& term = terms_[t];
-    HeadArgs a = head_args(t, grad != nullptr);
+    HeadArgs a = head_args(t, gradient);
     a.loss = &term_loss[t];
     a.mlp_grad = mlp_grad_.data();
     if (term.kind == TermKind::Residual)
@@ -169,14 +250,36 @@ double LossFunction::evaluate(const double* theta, double* grad, std::vector<dou
       run_head(ValueResidual{targets_, spec_.outputs}, a);
     total += term_loss[t];
   }
-  if (grad) {
-    encoder_.reverse(theta_d_, batch_, Fbar_, grad_d_);
-    auto hg = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), grad_d_);
-    std::copy(hg.data(), hg.data() + layout_.mlp, grad);
-    std::copy(mlp_grad_.begin(), mlp_grad_.end(), grad + layout_.mlp);
-    std::copy(coef_grad_.begin(), coef_grad_.end(), grad + layout_.coefficients);
+  probe_values.assign(probe_count_ * probe_width(), 0.0);
+  if (probe_count_ > 0) {
+    pde_.probe_forward_head(probe_args(false), probe_out_);
+    auto h = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), probe_out_);
+    std::copy(h.data(), h.data() + probe_values.size(), probe_values.begin());
   }
   return total;
+}
+
+void LossFunction::evaluate_reverse(const std::vector<double>& probe_adjoint, double* grad) {
+  if (probe_count_ > 0) {
+    if (probe_adjoint.empty()) {
+      zero_probe_adjoints();
+    } else {
+      PIGX_CHECK(static_cast<long long>(probe_adjoint.size()) == probe_count_ * probe_width(), "got ",
+                 probe_adjoint.size(), " probe adjoints for ", probe_count_, " probes of ", probe_width(),
+                 " values");
+      auto h = Kokkos::create_mirror_view(probe_adjoint_);
+      std::copy(probe_adjoint.begin(), probe_adjoint.end(), h.data());
+      Kokkos::deep_copy(probe_adjoint_, h);
+      HeadArgs a = probe_args(true);
+      a.mlp_grad = mlp_grad_.data();
+      pde_.probe_reverse_head(a, probe_adjoint_);
+    }
+  }
+  encoder_.reverse(theta_d_, batch_, Fbar_, grad_d_);
+  auto hg = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), grad_d_);
+  std::copy(hg.data(), hg.data() + layout_.mlp, grad);
+  std::copy(mlp_grad_.begin(), mlp_grad_.end(), grad + layout_.mlp);
+  std::copy(coef_grad_.begin(), coef_grad_.end(), grad + layout_.coefficients);
 }
 
 void LossFunction::evaluate_u(const double* theta, const double* points, long long n, int order,

@@ -2,14 +2,59 @@
 
 #include <cmath>
 
+#include "blas.hpp"
 #include "pigx/core/sampler.hpp"
 #include "pigx/core/taylor.hpp"
 #include "pigx/parallel/mpi_check.hpp"
 
 namespace pigx {
 
-DataParallelLoss::DataParallelLoss(MPI_Comm comm, LossFunction& loss) : comm_(comm), loss_(loss) {
+DataParallelLoss::DataParallelLoss(MPI_Comm comm, LossFunction& loss, const SamplingSpec* sampling)
+    : comm_(comm), loss_(loss), sampling_(sampling) {
   local_grad_.resize(loss.layout().total);
+}
+
+void DataParallelLoss::resample(std::uint64_t seed, std::uint64_t round) {
+  PIGX_CHECK(sampling_, "this data-parallel loss was made without a sampling spec");
+  int rank, size;
+  PIGX_MPI(MPI_Comm_rank(comm_, &rank));
+  PIGX_MPI(MPI_Comm_size(comm_, &size));
+  loss_.set_terms(draw_terms(loss_.pde(), *sampling_, seed, round, rank, size));
+}
+
+std::vector<std::string> DataParallelLoss::term_names() const {
+  std::vector<std::string> names;
+  for (const auto& t : loss_.terms()) names.push_back(t.name);
+  return names;
+}
+
+double DataParallelLoss::test_error(const double* theta, const TestGrid& grid, std::vector<double>* u_root) {
+  return pigx::test_error(comm_, loss_, theta, grid, u_root);
+}
+
+double DataParallelLoss::normal_equations(const double* theta, std::vector<double>& A,
+                                          std::vector<double>& g) {
+  const int P = static_cast<int>(size());
+  loss_.residuals_and_jacobian(theta, r_, J_);
+  auto r = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), r_);
+  auto J = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), J_);
+  const int n = static_cast<int>(r.extent(0)), one = 1;
+  const double a1 = 1.0, a0 = 0.0;
+  A.assign(static_cast<std::size_t>(P) * P, 0.0);
+  g.assign(P + 1, 0.0);
+  // J is row-major n x P, i.e. column-major P x n: A = J^T J is syrk("N"), g = J^T r is gemv("N").
+  if (n > 0) {
+    dsyrk_("U", "N", &P, &n, &a1, J.data(), &P, &a0, A.data(), &P);
+    dgemv_("N", &P, &n, &a1, J.data(), &P, r.data(), &one, &a0, g.data(), &one);
+  }
+  double f = 0;
+  for (int i = 0; i < n; ++i) f += r(i) * r(i);
+  g[P] = f;
+  PIGX_MPI(MPI_Allreduce(MPI_IN_PLACE, A.data(), static_cast<int>(A.size()), MPI_DOUBLE, MPI_SUM, comm_));
+  PIGX_MPI(MPI_Allreduce(MPI_IN_PLACE, g.data(), static_cast<int>(g.size()), MPI_DOUBLE, MPI_SUM, comm_));
+  f = g[P];
+  g.resize(P);
+  return f;
 }
 
 double DataParallelLoss::evaluate(const double* theta, double* grad, std::vector<double>& term_loss) {

@@ -14,38 +14,20 @@
 
 namespace pigx {
 
-LevenbergMarquardt::LevenbergMarquardt(DataParallelLoss& dp) : dp_(dp) {}
+LevenbergMarquardt::LevenbergMarquardt(GlobalLoss& loss) : loss_(loss) {}
 
 long long LevenbergMarquardt::run(std::vector<double>& theta, long long iterations,
                                   const std::function<bool(long long, double)>& after_step) {
-  const PetscBLASInt P = static_cast<PetscBLASInt>(theta.size());
-  std::vector<double> A(static_cast<std::size_t>(P) * P), M(A.size()), g(P + 1), delta(P), trial(P);
+  const PetscBLASInt P = static_cast<PetscBLASInt>(theta.size()), one = 1;
+  const long long view = loss_.view_begin();
+  std::vector<double> A, M, g, delta(P), trial(P);
   std::vector<double> terms;
-  if (terms_.empty()) dp_.evaluate(theta.data(), nullptr, terms_);
+  if (terms_.empty()) loss_.evaluate(theta.data() + view, nullptr, terms_);
   if (scale_.size() != theta.size()) scale_.assign(theta.size(), 0.0);
   long long step = 0;
   while (step < iterations) {
-    dp_.local().residuals_and_jacobian(theta.data(), r_, J_);
+    const double f = loss_.normal_equations(theta.data(), A, g);
     ++jacobians_;
-    auto r = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), r_);
-    auto J = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), J_);
-    const PetscBLASInt n = static_cast<PetscBLASInt>(r.extent(0)), one = 1;
-    const double a1 = 1.0, a0 = 0.0;
-    // J is row-major n x P, i.e. column-major P x n: A = J^T J is syrk("N"), g = J^T r is gemv("N").
-    std::fill(A.begin(), A.end(), 0.0);
-    std::fill(g.begin(), g.end(), 0.0);
-    if (n > 0) {
-      BLASsyrk_("U", "N", &P, &n, &a1, J.data(), &P, &a0, A.data(), &P);
-      BLASgemv_("N", &P, &n, &a1, J.data(), &P, r.data(), &one, &a0, g.data(), &one);
-    }
-    double f = 0;
-    for (PetscBLASInt i = 0; i < n; ++i) f += r(i) * r(i);
-    g[P] = f;
-    PIGX_MPI(
-        MPI_Allreduce(MPI_IN_PLACE, A.data(), static_cast<int>(A.size()), MPI_DOUBLE, MPI_SUM, dp_.comm()));
-    PIGX_MPI(
-        MPI_Allreduce(MPI_IN_PLACE, g.data(), static_cast<int>(g.size()), MPI_DOUBLE, MPI_SUM, dp_.comm()));
-    f = g[P];
     double amax = 0;
     for (PetscBLASInt j = 0; j < P; ++j) amax = std::max(amax, A[j + j * P]);
     for (PetscBLASInt j = 0; j < P; ++j) scale_[j] = std::max({scale_[j], A[j + j * P], 1e-10 * amax});
@@ -74,7 +56,7 @@ long long LevenbergMarquardt::run(std::vector<double>& theta, long long iteratio
       }
       const double predicted = -(2 * gd + dAd);
       for (PetscBLASInt i = 0; i < P; ++i) trial[i] = theta[i] + delta[i];
-      f_new = dp_.evaluate(trial.data(), nullptr, terms);
+      f_new = loss_.evaluate(trial.data() + view, nullptr, terms);
       const double rho = (f - f_new) / predicted;
       if (std::isfinite(f_new) && predicted > 0 && rho > 0) {
         theta = trial;

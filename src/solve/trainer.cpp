@@ -14,11 +14,15 @@
 
 namespace pigx {
 
-/// What TAO's callbacks need: the trainer and a scatter of the distributed parameters to every rank.
+/// What TAO's callbacks need: the trainer, a scatter of the distributed parameters to every rank (full) and
+/// one to the slice the loss reads (view, starting at view_begin).
 struct TaoContext {
   Trainer* trainer;
   VecScatter to_all;
   Vec full;
+  VecScatter to_view;
+  Vec view;
+  PetscInt view_begin;
   std::vector<double>* theta;
   std::vector<double>* grad;
 };
@@ -26,23 +30,28 @@ struct TaoContext {
 namespace {
 
 // Copies a distributed Vec into a full-length host array on every rank.
-PetscErrorCode gather_all(TaoContext* c, Vec x, std::vector<double>& out) {
+PetscErrorCode gather(VecScatter scatter, Vec x, Vec to, std::vector<double>& out) {
   PetscFunctionBeginUser;
-  PetscCall(VecScatterBegin(c->to_all, x, c->full, INSERT_VALUES, SCATTER_FORWARD));
-  PetscCall(VecScatterEnd(c->to_all, x, c->full, INSERT_VALUES, SCATTER_FORWARD));
+  PetscCall(VecScatterBegin(scatter, x, to, INSERT_VALUES, SCATTER_FORWARD));
+  PetscCall(VecScatterEnd(scatter, x, to, INSERT_VALUES, SCATTER_FORWARD));
   const PetscScalar* a;
   PetscInt n;
-  PetscCall(VecGetLocalSize(c->full, &n));
-  PetscCall(VecGetArrayRead(c->full, &a));
+  PetscCall(VecGetLocalSize(to, &n));
+  PetscCall(VecGetArrayRead(to, &a));
   out.assign(a, a + n);
-  PetscCall(VecRestoreArrayRead(c->full, &a));
+  PetscCall(VecRestoreArrayRead(to, &a));
   PetscFunctionReturn(0);
+}
+
+// Copies a distributed Vec into a full-length host array on every rank.
+PetscErrorCode gather_all(TaoContext* c, Vec x, std::vector<double>& out) {
+  return gather(c->to_all, x, c->full, out);
 }
 
 PetscErrorCode objective_and_gradient(Tao, Vec x, PetscReal* f, Vec g, void* ctx) {
   PetscFunctionBeginUser;
   auto* c = static_cast<TaoContext*>(ctx);
-  PetscCall(gather_all(c, x, *c->theta));
+  PetscCall(gather(c->to_view, x, c->view, *c->theta));
   try {
     *f = c->trainer->objective(c->theta->data(), c->grad->data());
   } catch (const std::exception& e) {
@@ -52,7 +61,7 @@ PetscErrorCode objective_and_gradient(Tao, Vec x, PetscReal* f, Vec g, void* ctx
   PetscCall(VecGetOwnershipRange(g, &lo, &hi));
   PetscScalar* ga;
   PetscCall(VecGetArray(g, &ga));
-  for (PetscInt i = lo; i < hi; ++i) ga[i - lo] = (*c->grad)[i];
+  for (PetscInt i = lo; i < hi; ++i) ga[i - lo] = (*c->grad)[i - c->view_begin];
   PetscCall(VecRestoreArray(g, &ga));
   PetscFunctionReturn(0);
 }
@@ -93,16 +102,23 @@ std::string fmt(double v) {
 
 Trainer::Trainer(MPI_Comm comm, const Pde& pde, LossFunction& loss, const SamplingSpec& sampling,
                  const TrainSpec& spec, const TestGrid* grid, std::ostream& log)
-    : comm_(comm),
-      pde_(pde),
-      loss_(loss),
-      dp_(comm, loss),
-      sampling_(sampling),
+    : sampling_(sampling),
+      own_(std::make_unique<DataParallelLoss>(comm, loss, &sampling_)),
+      gl_(*own_),
+      comm_(comm),
       spec_(spec),
       grid_(grid),
       log_(log) {
+  PIGX_CHECK(&loss.pde() == &pde, "the trainer's PDE is not the loss function's");
   MPI_Comm_rank(comm, &rank_);
   MPI_Comm_size(comm, &size_);
+  for (const auto& s : spec.stages) planned_ += s.iterations;
+}
+
+Trainer::Trainer(GlobalLoss& loss, const TrainSpec& spec, const TestGrid* grid, std::ostream& log)
+    : gl_(loss), comm_(loss.comm()), spec_(spec), grid_(grid), log_(log) {
+  MPI_Comm_rank(comm_, &rank_);
+  MPI_Comm_size(comm_, &size_);
   for (const auto& s : spec.stages) planned_ += s.iterations;
 }
 
@@ -128,15 +144,15 @@ bool Trainer::out_of_time() const {
 }
 
 void Trainer::resample() {
-  loss_.set_terms(draw_terms(pde_, sampling_, spec_.seed, round_++, rank_, size_));
+  gl_.resample(spec_.seed, round_++);
 }
 
 long long Trainer::evaluations() const {
-  return evaluation_offset_ + dp_.evaluations();
+  return evaluation_offset_ + gl_.evaluations();
 }
 
 double Trainer::objective(const double* theta, double* grad) {
-  double f = dp_.evaluate(theta, grad, term_loss_);
+  double f = gl_.evaluate(theta, grad, term_loss_);
   const long long k = evaluations();
   if (spec_.inject_nan_at_evaluation > 0 && k >= spec_.inject_nan_at_evaluation &&
       k < spec_.inject_nan_at_evaluation + spec_.inject_nan_count) {
@@ -251,15 +267,16 @@ void Trainer::monitor(long long stage_iteration, double f) {
     checkpoint(capture(stage_done_ + stage_iteration, it));
   if (spec_.progress_every <= 0 || it % spec_.progress_every != 0 || stage_iteration == 0) return;
   const bool with_test = grid_ && spec_.test_every > 0 && it % spec_.test_every == 0;
-  const double err = with_test ? test_error(comm_, loss_, theta_.data(), *grid_, nullptr) : NAN;
+  const double* at = lm_ ? view(theta_) : theta_.data();  // LM holds the full vector, TAO the view
+  const double err = with_test ? gl_.test_error(at, *grid_, nullptr) : NAN;
   if (rank_ != 0) return;
   const double t = elapsed();
   double left = it > 0 ? t / it * (planned_ - it) : 0;
   if (spec_.max_time > 0) left = std::min(left, spec_.max_time - t);
   std::ostringstream os;
+  const std::vector<std::string> names = gl_.term_names();
   os << "it " << std::setw(6) << it << " [" << stage_type_ << "]  loss " << fmt(f);
-  for (std::size_t k = 0; k < term_loss_.size(); ++k)
-    os << "  " << loss_.terms()[k].name << " " << fmt(term_loss_[k]);
+  for (std::size_t k = 0; k < term_loss_.size(); ++k) os << "  " << names[k] << " " << fmt(term_loss_[k]);
   os << "  test_rel_l2 " << (with_test ? fmt(err) : std::string("-")) << "  elapsed " << std::fixed
      << std::setprecision(1) << t << " s  left " << std::max(0.0, left) << " s\n";
   log_ << os.str() << std::flush;
@@ -269,7 +286,7 @@ bool Trainer::run_lm_stage(const StageSpec& stage, long long every, long long po
                            std::string& reason_text) {
   // Levenberg-Marquardt is pigx's own loop (it needs residuals and the Jacobian, not TAO's callbacks).
   PIGX_PETSC(gather_all(&ctx, x, theta_));
-  LevenbergMarquardt lm(dp_);
+  LevenbergMarquardt lm(gl_);
   if (resume_ && !resume_state_.lm_scale.empty())
     lm.set_state(resume_state_.lm_damping, resume_state_.lm_growth, resume_state_.lm_scale);
   lm_ = &lm;
@@ -439,15 +456,26 @@ TrainReport Trainer::train(std::vector<double>& theta) {
            << " iterations into it)\n";
   }
   const PetscInt N = static_cast<PetscInt>(theta.size());
-  theta_ = theta;
-  grad_.assign(theta.size(), 0.0);
+  PIGX_CHECK(gl_.size() == N, "the loss has ", gl_.size(), " parameters, theta ", N);
+  theta_.assign(view(theta), view(theta) + gl_.view_size());
+  grad_.assign(gl_.view_size(), 0.0);
   resample();
   Vec x;
-  PIGX_PETSC(VecCreateMPI(comm_, PETSC_DECIDE, N, &x));
+  const long long owned = gl_.owned_size();
+  PIGX_PETSC(VecCreateMPI(comm_, owned < 0 ? PETSC_DECIDE : static_cast<PetscInt>(owned), N, &x));
   scatter_to_vec(theta, x);
-  TaoContext ctx{this, nullptr, nullptr, &theta_, &grad_};
+  TaoContext ctx{this,    nullptr, nullptr, nullptr, nullptr, static_cast<PetscInt>(gl_.view_begin()),
+                 &theta_, &grad_};
   ctx_ = &ctx;
   PIGX_PETSC(VecScatterCreateToAll(x, &ctx.to_all, &ctx.full));
+  {
+    IS slice;
+    PIGX_PETSC(
+        ISCreateStride(PETSC_COMM_SELF, static_cast<PetscInt>(gl_.view_size()), ctx.view_begin, 1, &slice));
+    PIGX_PETSC(VecCreateSeq(PETSC_COMM_SELF, static_cast<PetscInt>(gl_.view_size()), &ctx.view));
+    PIGX_PETSC(VecScatterCreate(x, slice, ctx.view, nullptr, &ctx.to_view));
+    PIGX_PETSC(ISDestroy(&slice));
+  }
   TrainReport rep;
   std::string reason_text = "completed";
   bool stop = false;
@@ -489,11 +517,13 @@ TrainReport Trainer::train(std::vector<double>& theta) {
   }
   PIGX_PETSC(VecScatterDestroy(&ctx.to_all));
   PIGX_PETSC(VecDestroy(&ctx.full));
+  PIGX_PETSC(VecScatterDestroy(&ctx.to_view));
+  PIGX_PETSC(VecDestroy(&ctx.view));
   PIGX_PETSC(VecDestroy(&x));
   ctx_ = nullptr;
-  rep.loss = dp_.evaluate(theta.data(), nullptr, term_loss_);
+  rep.loss = gl_.evaluate(view(theta), nullptr, term_loss_);
   rep.term_loss = term_loss_;
-  for (const auto& t : loss_.terms()) rep.term_names.push_back(t.name);
+  rep.term_names = gl_.term_names();
   rep.iterations = done_;
   rep.evaluations = evaluations();
   rep.jacobian_evaluations = jacobians_;

@@ -10,6 +10,7 @@
 #include "pigx/core/collocation.hpp"
 #include "pigx/core/model_spec.hpp"
 #include "pigx/core/pde.hpp"
+#include "pigx/parallel/decomposed_loss.hpp"
 #include "pigx/solve/train_spec.hpp"
 
 namespace pigx {
@@ -24,16 +25,17 @@ struct RunConfig {
   SamplingSpec sampling;
   TrainSpec train;
   std::string petsc_options;    ///< train.petsc_options, inserted into PETSc's options database
-  std::vector<int> subdomains;  ///< domain.subdomains, one count per input axis (all 1 in this build)
+  std::vector<int> subdomains;  ///< domain.subdomains, one count per input axis
+  InterfaceSpec interface;      ///< interface.*: the conditions on, their weights, points per face
   std::string output_dir;
   bool write_solution = true;
-  bool check_only = false;  ///< --check: validate the config, data files and rank count, then stop
+  bool check_only = false;         ///< --check: validate the config, data files and rank count, then stop
   long long checkpoint_every = 0;  ///< checkpoint.every: iterations between checkpoints (0: none)
   std::string checkpoint_file;     ///< checkpoint.file (default <output.dir>/checkpoint.h5)
   bool restart = false;            ///< --restart[=FILE] was given
   std::string restart_file;        ///< the checkpoint to continue from (default checkpoint_file)
-  std::string data_file;                  ///< data.file: observations (read by load_observations)
-  double data_noise_std = -1;             ///< the observation file's noise_std (-1: not given)
+  std::string data_file;           ///< data.file: observations (read by load_observations)
+  double data_noise_std = -1;      ///< the observation file's noise_std (-1: not given)
   std::vector<double> coefficient_truth;  ///< inverse.true: for the reported relative error (may be empty)
   std::map<std::string, std::string> effective;  ///< every key with its effective value (for summaries)
 };

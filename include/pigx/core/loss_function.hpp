@@ -30,22 +30,32 @@ struct TermData {
 /// Model u = MLP(F(x)) for one PDE and the loss over a set of terms. Not collective.
 class LossFunction {
  public:
-  /// Creates the model for `pde` (kept by reference) with a validated spec.
+  /// Creates the model for `pde` (kept by reference) with a validated spec, on the PDE's whole domain.
   LossFunction(const Pde& pde, const ModelSpec& spec);
+  /// Creates the model on `domain` (a subdomain of the PDE's domain); the model box is its image.
+  LossFunction(const Pde& pde, const ModelSpec& spec, const Box& domain);
 
   /// Parameter layout of the model.
   const ParamLayout& layout() const { return layout_; }
   /// Map from the physical domain onto the model box.
   const AffineMap& map() const { return map_; }
   /// The model box (the physical domain after the map).
-  Box model_box() const { return mapped_box(pde_.domain(), map_); }
+  Box model_box() const { return mapped_box(domain_, map_); }
+  /// The physical domain of this model.
+  const Box& domain() const { return domain_; }
   /// The Gaussian encoder (e.g. to switch culling off in tests).
   GaussianEncoder& encoder() { return encoder_; }
   /// The PDE.
   const Pde& pde() const { return pde_; }
 
-  /// Replaces the terms and uploads their points (host -> device, once per resampling).
-  void set_terms(std::vector<TermData> terms);
+  /// Replaces the terms and the probe points and uploads them (host -> device, once per resampling). Probes
+  /// (interface conditions) are read out at the PDE's order: `probes.points`, and `probes.forcing` for PDEs
+  /// with forcing; their kind, weight and targets are ignored.
+  void set_terms(std::vector<TermData> terms, TermData probes = {});
+  /// Number of probe points.
+  long long probe_count() const { return probe_count_; }
+  /// Values per probe point: Taylor data of the outputs at the PDE's order, then the residuals.
+  int probe_width() const;
   /// The current terms.
   const std::vector<TermData>& terms() const { return terms_; }
 
@@ -53,10 +63,20 @@ class LossFunction {
   /// layout().total) gets the gradient when non-null.
   double evaluate(const double* theta, double* grad, std::vector<double>& term_loss);
 
+  /// First half of an evaluation with probes: the terms' loss (term_loss as in evaluate()) and the probe
+  /// values [probe_count()][probe_width()] at theta. `gradient` prepares evaluate_reverse().
+  double evaluate_forward(const double* theta, bool gradient, std::vector<double>& term_loss,
+                          std::vector<double>& probe_values);
+  /// Second half: the gradient of the terms' loss plus sum_(p,k) adjoint(p,k) v_k(p) into grad (host,
+  /// layout().total). An empty adjoint means zero.
+  void evaluate_reverse(const std::vector<double>& probe_adjoint, double* grad);
+  /// Jacobian of every probe value: row p * probe_width() + k of Jp is d v_k(p) / d theta.
+  void probe_jacobian(const double* theta, View2& Jp);
+
   /// Residuals and Jacobian of this rank's points at theta: r(p) = sqrt(weight / global count) times the
   /// point's residual (so the loss is the global sum of r^2) and J(p, k) = d r(p) / d theta_k (trained PDE
-  /// coefficients included), one row per local point in term order. Needs one residual equation per point. J
-  /// and r are resized as needed.
+  /// coefficients included), one row per local point in term order, then zero rows for the probe points.
+  /// Needs one residual equation per point. J and r are resized as needed.
   void residuals_and_jacobian(const double* theta, View1& r, View2& J);
 
   /// Copies n host points (row-major, physical) with their derivative orders into a batch in the kernels'
@@ -71,7 +91,11 @@ class LossFunction {
   void upload_theta(const double* theta);
   HeadArgs head_args(std::size_t term, bool gradient);
 
+  void zero_probe_adjoints();
+  HeadArgs probe_args(bool gradient);
+
   const Pde& pde_;
+  Box domain_;
   ModelSpec spec_;
   ParamLayout layout_;
   AffineMap map_;
@@ -82,6 +106,12 @@ class LossFunction {
   View2 targets_;
   View2 forcing_;  // [n_batch][equations], zero outside residual terms of forced PDEs
   View3 F_, Fbar_;
+  int probe_begin_ = 0;  // first batch row of the probes
+  long long probe_count_ = 0;
+  View2 probe_out_, probe_adjoint_;
+  std::vector<double> probe_values_;  // scratch of evaluate()
+  PointBatch probe_jac_batch_;        // each probe point probe_width() times, for probe_jacobian()
+  View2 probe_jac_coef_, probe_jac_forcing_;
   View1 theta_d_, grad_d_;
   std::vector<double> mlp_grad_;
   std::vector<double> coef_values_;  // trained PDE coefficients at the last upload_theta

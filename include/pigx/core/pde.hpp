@@ -12,7 +12,7 @@
 #include "pigx/core/box.hpp"
 #include "pigx/core/coefficient.hpp"
 #include "pigx/core/error.hpp"
-#include "pigx/core/loss_head.hpp"
+#include "pigx/core/probe_head.hpp"
 
 namespace pigx {
 
@@ -77,6 +77,12 @@ class Pde {
   virtual void residual_head(const HeadArgs& args) const = 0;
   /// Runs the residual Jacobian head over a term's points (device; one equation per point).
   virtual void residual_jacobian_head(const HeadArgs& args, View2 J, View1 r) const = 0;
+  /// Writes probe values (Taylor data, then residuals; see probe_head.hpp) of points [begin, end) (device).
+  virtual void probe_forward_head(const HeadArgs& args, View2 out) const = 0;
+  /// Pulls probe-value adjoints back to the MLP and coefficient gradients and the feature adjoints (device).
+  virtual void probe_reverse_head(const HeadArgs& args, View2 adjoint) const = 0;
+  /// Jacobian rows of the probe-value combinations given by `coefficients` (device).
+  virtual void probe_jacobian_head(const HeadArgs& args, View2 coefficients, View2 J) const = 0;
   /// Number of residual equations per point.
   virtual int equations() const = 0;
   /// Names of the parameters that may be trained (declared with PdeParameter::trainable).
@@ -112,16 +118,19 @@ class PdeAdaptor : public Pde {
   int equations() const override { return Eq::equations; }
   bool has_forcing() const override { return IsForced<Eq>::value; }
   void residual_head(const HeadArgs& args) const override {
-    if constexpr (kMayTrain)
-      if (!offsets_.empty())
-        return run_head(PdeResidual<Eq, kMaxCoefficients>{bound(args), args.forcing}, args);
-    run_head(PdeResidual<Eq, 0>{eq_, args.forcing}, args);
+    with_residual(args, [&](const auto& res) { run_head(res, args); });
   }
   void residual_jacobian_head(const HeadArgs& args, View2 J, View1 r) const override {
-    if constexpr (kMayTrain)
-      if (!offsets_.empty())
-        return run_jacobian_head(PdeResidual<Eq, kMaxCoefficients>{bound(args), args.forcing}, args, J, r);
-    run_jacobian_head(PdeResidual<Eq, 0>{eq_, args.forcing}, args, J, r);
+    with_residual(args, [&](const auto& res) { run_jacobian_head(res, args, J, r); });
+  }
+  void probe_forward_head(const HeadArgs& args, View2 out) const override {
+    with_residual(args, [&](const auto& res) { run_probe_forward(res, args, out); });
+  }
+  void probe_reverse_head(const HeadArgs& args, View2 adjoint) const override {
+    with_residual(args, [&](const auto& res) { run_probe_reverse(res, args, adjoint); });
+  }
+  void probe_jacobian_head(const HeadArgs& args, View2 coefficients, View2 J) const override {
+    with_residual(args, [&](const auto& res) { run_probe_jacobian(res, args, coefficients, J); });
   }
   void train_coefficients(const std::vector<std::string>& names) override {
     PIGX_CHECK(names.size() <= static_cast<std::size_t>(kMaxCoefficients), "at most ", kMaxCoefficients,
@@ -150,6 +159,14 @@ class PdeAdaptor : public Pde {
   Eq eq_;
 
  private:
+  // Calls run(residual functor): with coefficient directions when coefficients are trained.
+  template <class Run>
+  void with_residual(const HeadArgs& args, Run&& run) const {
+    if constexpr (kMayTrain)
+      if (!offsets_.empty()) return run(PdeResidual<Eq, kMaxCoefficients>{bound(args), args.forcing});
+    run(PdeResidual<Eq, 0>{eq_, args.forcing});
+  }
+
   // A copy of eq_ whose trained coefficients hold the current values and their dual directions.
   Eq bound(const HeadArgs& args) const {
     PIGX_CHECK(args.ncoef == static_cast<int>(offsets_.size()), "problem '", name(), "' trains ",

@@ -6,31 +6,53 @@
 
 #include <vector>
 
+#include "pigx/core/collocation.hpp"
 #include "pigx/core/loss_function.hpp"
 #include "pigx/core/test_grid.hpp"
+#include "pigx/parallel/global_loss.hpp"
 
 namespace pigx {
 
 /// The global loss of a model whose points are split over the ranks of a communicator.
-class DataParallelLoss {
+class DataParallelLoss : public GlobalLoss {
  public:
-  /// Wraps `loss` (this rank's terms) for communicator comm. Not collective.
-  DataParallelLoss(MPI_Comm comm, LossFunction& loss);
+  /// Wraps `loss` (this rank's terms) for communicator comm; with `sampling`, resample() draws this rank's
+  /// share of its points. Not collective.
+  DataParallelLoss(MPI_Comm comm, LossFunction& loss, const SamplingSpec* sampling = nullptr);
   /// Collective: global loss at theta (identical on every rank), each term's value, and the gradient
   /// (host, full length, identical on every rank) when grad is non-null.
-  double evaluate(const double* theta, double* grad, std::vector<double>& term_loss);
+  double evaluate(const double* theta, double* grad, std::vector<double>& term_loss) override;
   /// Number of evaluate calls so far.
-  long long evaluations() const { return evaluations_; }
+  long long evaluations() const override { return evaluations_; }
   /// The communicator.
-  MPI_Comm comm() const { return comm_; }
+  MPI_Comm comm() const override { return comm_; }
   /// The local loss.
   LossFunction& local() { return loss_; }
+  /// Parameters of the model.
+  long long size() const override { return static_cast<long long>(loss_.layout().total); }
+  /// Any split.
+  long long owned_size() const override { return -1; }
+  /// Every rank reads the whole vector.
+  long long view_begin() const override { return 0; }
+  /// The whole vector.
+  long long view_size() const override { return size(); }
+  /// Draws round `round` and keeps this rank's share (needs the sampling spec).
+  void resample(std::uint64_t seed, std::uint64_t round) override;
+  /// The terms of the local loss.
+  std::vector<std::string> term_names() const override;
+  /// See pigx::test_error.
+  double test_error(const double* theta, const TestGrid& grid, std::vector<double>* u_root) override;
+  /// Each rank's J^T J and J^T r summed over the ranks (one reduction).
+  double normal_equations(const double* theta, std::vector<double>& A, std::vector<double>& g) override;
 
  private:
   MPI_Comm comm_;
   LossFunction& loss_;
+  const SamplingSpec* sampling_;
   std::vector<double> local_grad_, buffer_;
   long long evaluations_ = 0;
+  View1 r_;
+  View2 J_;
 };
 
 /// Collective: relative L2 error of the model at theta over the grid, each rank evaluating a share of the

@@ -1,6 +1,6 @@
-// Levenberg-Marquardt on the residuals of a data-parallel loss: each rank forms J^T J and J^T r of its
-// rows, one reduction sums them, and every rank solves the same damped normal equations (Cholesky,
-// LAPACK through PETSc). Dense in the parameters: meant for models up to a few thousand parameters.
+// Levenberg-Marquardt on the residuals of a global loss: the loss forms J^T J and J^T r (identical on every
+// rank) and every rank solves the same damped normal equations (Cholesky, LAPACK through PETSc). Dense in
+// the parameters: meant for models up to a few thousand parameters.
 #pragma once
 
 #include <mpi.h>
@@ -8,7 +8,7 @@
 #include <functional>
 #include <vector>
 
-#include "pigx/parallel/data_parallel.hpp"
+#include "pigx/parallel/global_loss.hpp"
 
 namespace pigx {
 
@@ -16,8 +16,8 @@ namespace pigx {
 /// restarts after resampling do not diverge) and Nielsen's damping update.
 class LevenbergMarquardt {
  public:
-  /// Works on `dp`'s loss (its local points must give one residual each). Not collective.
-  explicit LevenbergMarquardt(DataParallelLoss& dp);
+  /// Works on `loss` (its normal_equations()). Not collective.
+  explicit LevenbergMarquardt(GlobalLoss& loss);
   /// Collective: runs up to `iterations` accepted or rejected steps from theta. After each step it calls
   /// after_step(step, loss), which returns false to stop. Returns the number of steps taken.
   long long run(std::vector<double>& theta, long long iterations,
@@ -38,12 +38,10 @@ class LevenbergMarquardt {
   const std::vector<double>& term_loss() const { return terms_; }
 
  private:
-  DataParallelLoss& dp_;
+  GlobalLoss& loss_;
   double mu_ = 1e-3, nu_ = 2;
   long long jacobians_ = 0;
   std::vector<double> scale_, terms_;
-  View1 r_;
-  View2 J_;
 };
 
 }  // namespace pigx

@@ -8,6 +8,7 @@
 
 #include <chrono>
 #include <functional>
+#include <memory>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -45,13 +46,16 @@ class Trainer {
   /// 0.
   Trainer(MPI_Comm comm, const Pde& pde, LossFunction& loss, const SamplingSpec& sampling,
           const TrainSpec& spec, const TestGrid* grid, std::ostream& log);
+  /// Trains any global loss (e.g. a decomposed one); its communicator is the trainer's.
+  Trainer(GlobalLoss& loss, const TrainSpec& spec, const TestGrid* grid, std::ostream& log);
   /// Makes train() continue from `state` (e.g. read from a checkpoint) instead of starting from theta; the
   /// state must come from a run with the same problem, model and TrainSpec. Not collective.
   void resume_from(const TrainState& state);
   /// Hands the state to `sink` after every `every` iterations (0: never), when training stops early and at
   /// the end. Not collective.
   void set_checkpointing(long long every, CheckpointSink sink);
-  /// Collective: runs every stage from theta (identical on all ranks) and leaves the final parameters in it.
+  /// Collective: runs every stage from theta (the full parameter vector, identical on all ranks) and leaves
+  /// the final parameters in it.
   /// A non-finite loss or gradient rolls back to the last finite iterate and halves the learning rate (Adam)
   /// or raises the damping (LM); after TrainSpec::max_rollbacks consecutive failures training stops.
   TrainReport train(std::vector<double>& theta);
@@ -81,12 +85,13 @@ class Trainer {
   void checkpoint(const TrainState& state);
   long long evaluations() const;
 
+  const double* view(const std::vector<double>& full) const { return full.data() + gl_.view_begin(); }
+
+  SamplingSpec sampling_;
+  std::unique_ptr<DataParallelLoss> own_;  // the data-parallel loss of the single-model constructor
+  GlobalLoss& gl_;
   MPI_Comm comm_;
   int rank_ = 0, size_ = 1;
-  const Pde& pde_;
-  LossFunction& loss_;
-  DataParallelLoss dp_;
-  SamplingSpec sampling_;
   TrainSpec spec_;
   const TestGrid* grid_;
   std::ostream& log_;
@@ -100,7 +105,7 @@ class Trainer {
   void* tao_ = nullptr;               // current Tao (for the learning-rate schedule and state)
   LevenbergMarquardt* lm_ = nullptr;  // current LM solver
   TaoContext* ctx_ = nullptr;
-  std::vector<double> theta_, grad_, term_loss_;
+  std::vector<double> theta_, grad_, term_loss_;  // LM stage: full theta_; TAO stages: the view
   std::string stage_type_;
   // Resuming and checkpoints.
   bool resume_ = false;

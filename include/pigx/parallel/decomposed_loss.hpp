@@ -1,0 +1,90 @@
+// Domain decomposition: one model (encoder + MLP) per subdomain, subdomains dealt to ranks in contiguous
+// blocks, neighbours coupled through interface conditions on their shared faces. Per evaluation only the
+// owners of neighbouring subdomains exchange interface probe values (non-blocking point-to-point). Every
+// sum over subdomains runs in subdomain order, so results do not depend on how subdomains sit on ranks.
+#pragma once
+
+#include <memory>
+
+#include "pigx/core/collocation.hpp"
+#include "pigx/core/interface_condition.hpp"
+#include "pigx/core/loss_function.hpp"
+#include "pigx/parallel/decomposition.hpp"
+#include "pigx/parallel/global_loss.hpp"
+
+namespace pigx {
+
+/// Which interface conditions are on, their weights, and the interface points.
+struct InterfaceSpec {
+  std::vector<std::string> conditions{"average", "residual_continuity"};  ///< the XPINN default
+  std::vector<double> weights{1.0, 1.0};
+  long long points_per_face = 256;  ///< interface.points
+  double step = 1e-3;               ///< interface.step: probe offset of residual_gradient, times the extent
+};
+
+/// The loss of a decomposed problem. The global parameter vector is the subdomains' vectors in order.
+class DecomposedLoss : public GlobalLoss {
+ public:
+  /// Builds this rank's subdomain models. Not collective. Throws an input error for a condition the PDE's
+  /// order cannot support, or for trained PDE coefficients (one per subdomain would differ).
+  DecomposedLoss(MPI_Comm comm, const Pde& pde, const ModelSpec& spec, const Decomposition& dec,
+                 const SamplingSpec& sampling, const InterfaceSpec& iface);
+  ~DecomposedLoss() override;
+
+  MPI_Comm comm() const override { return comm_; }
+  long long size() const override { return block_ * dec_.count(); }
+  long long owned_size() const override { return block_ * nowned_; }
+  long long view_begin() const override { return block_ * first_; }
+  long long view_size() const override { return owned_size(); }
+  double evaluate(const double* view, double* grad_view, std::vector<double>& term_loss) override;
+  void resample(std::uint64_t seed, std::uint64_t round) override;
+  std::vector<std::string> term_names() const override { return names_; }
+  double test_error(const double* view, const TestGrid& grid, std::vector<double>* u_root) override;
+  long long evaluations() const override { return evaluations_; }
+  double normal_equations(const double* theta, std::vector<double>& A, std::vector<double>& g) override;
+
+  /// Parameters of one subdomain model. Not collective.
+  long long block() const { return block_; }
+  /// Initial parameters of every subdomain (the full vector; subdomain s seeded from seed and s). Not
+  /// collective.
+  void initialise(std::uint64_t seed, std::vector<double>& theta) const;
+  /// Bytes this rank sent to other ranks in the last evaluate(). Not collective.
+  long long bytes_sent() const { return bytes_sent_; }
+  /// This rank's grid points (indices into grid) and u there (first output), from its subdomains' models.
+  void evaluate_grid(const double* view, const TestGrid& grid, std::vector<long long>& index,
+                     std::vector<double>& u);
+  /// The decomposition.
+  const Decomposition& decomposition() const { return dec_; }
+
+ private:
+  struct Face;
+  struct Active {
+    std::unique_ptr<InterfaceCondition> condition;
+    double weight;
+    std::vector<int> slot;  // condition offset q -> probe slot
+  };
+  void exchange_probes();
+  double interface_terms(bool gradient, std::vector<double>& sub_terms);
+  double gather_terms(std::vector<double>& sub_terms, std::vector<double>& term_loss);
+
+  MPI_Comm comm_;
+  int rank_ = 0;
+  const Pde& pde_;
+  ModelSpec spec_;
+  Decomposition dec_;
+  SamplingSpec sampling_;
+  InterfaceSpec iface_;
+  ProbeLayout L_;
+  long long block_ = 0;
+  int first_ = 0, nowned_ = 0, nterms_ = 0;
+  std::vector<double> offsets_;  // probe offsets along the normal (units of h)
+  std::vector<Active> active_;
+  std::vector<std::unique_ptr<LossFunction>> models_;  // owned subdomains
+  std::vector<std::vector<Face>> faces_;               // per owned subdomain, its faces in face order
+  std::vector<std::vector<double>> probes_, adjoint_;  // per owned subdomain
+  std::vector<std::string> names_;
+  long long evaluations_ = 0, bytes_sent_ = 0;
+  long long face_points_total_ = 0;  // interface points over all faces (the conditions' mean)
+};
+
+}  // namespace pigx

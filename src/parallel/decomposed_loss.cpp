@@ -1,0 +1,454 @@
+#include "pigx/parallel/decomposed_loss.hpp"
+
+#include <cmath>
+
+#include "blas.hpp"
+#include "pigx/core/error.hpp"
+#include "pigx/core/sampler.hpp"
+#include "pigx/parallel/mpi_check.hpp"
+
+namespace pigx {
+
+/// One face of an owned subdomain: where its probes sit and what the neighbour sent.
+struct DecomposedLoss::Face {
+  int index = 0;  // in dec_.faces()
+  int other = 0;  // the neighbouring subdomain
+  bool side_a = true;
+  int axis = 0;
+  double h = 0;                                 // probe step along the normal
+  long long probe_begin = 0;                    // first probe of this face in the subdomain's probe list
+  long long points = 0;                         // interface points on the face
+  std::vector<std::vector<InterfaceRow>> rows;  // per active condition
+  std::vector<double> remote;                   // the neighbour's probe values, same order as ours
+  std::vector<double> jac_own, jac_remote;      // Gauss-Newton rows of the interface residuals
+};
+
+namespace {
+
+// Keeps the points of `t` that lie in subdomain s, with their targets and source values.
+TermData restrict_term(const TermData& t, const Decomposition& dec, int s, int D, int O, int E) {
+  TermData out;
+  out.name = t.name;
+  out.kind = t.kind;
+  out.weight = t.weight;
+  out.global_count = t.global_count;
+  const long long n = t.local_count(D);
+  for (long long i = 0; i < n; ++i) {
+    if (dec.locate(&t.points[i * D]) != s) continue;
+    out.points.insert(out.points.end(), &t.points[i * D], &t.points[i * D] + D);
+    if (!t.targets.empty()) out.targets.insert(out.targets.end(), &t.targets[i * O], &t.targets[i * O] + O);
+    if (!t.forcing.empty()) out.forcing.insert(out.forcing.end(), &t.forcing[i * E], &t.forcing[i * E] + E);
+  }
+  return out;
+}
+
+}  // namespace
+
+DecomposedLoss::DecomposedLoss(MPI_Comm comm, const Pde& pde, const ModelSpec& spec, const Decomposition& dec,
+                               const SamplingSpec& sampling, const InterfaceSpec& iface)
+    : comm_(comm), pde_(pde), spec_(spec), dec_(dec), sampling_(sampling), iface_(iface) {
+  PIGX_MPI(MPI_Comm_rank(comm, &rank_));
+  if (!pde.trained_coefficients().empty())
+    throw_input_error("domain.subdomains", dec.text(),
+                      "1 when PDE coefficients are trained (each subdomain would learn its own value)");
+  L_ = ProbeLayout{pde.dim(), pde.outputs(), pde.order(), pde.equations()};
+  block_ = static_cast<long long>(ParamLayout::from_spec(spec).total);
+  dec_.owned(rank_, first_, nowned_);
+  // The active conditions and the probe offsets they need.
+  PIGX_CHECK(iface.weights.size() == iface.conditions.size(), "one weight per interface condition");
+  for (std::size_t c = 0; c < iface.conditions.size(); ++c) {
+    Active a{builtin_interface_conditions().create(iface.conditions[c]), iface.weights[c], {}};
+    if (a.condition->min_order() > pde.order())
+      throw_input_error("interface." + iface.conditions[c], "true",
+                        cat("false for problem ", pde.name(), ": its residual has order ", pde.order(),
+                            ", so probes carry no derivatives of order ", a.condition->min_order()));
+    for (double off : a.condition->offsets()) {
+      std::size_t q = 0;
+      while (q < offsets_.size() && offsets_[q] != off) ++q;
+      if (q == offsets_.size()) offsets_.push_back(off);
+      a.slot.push_back(static_cast<int>(q));
+    }
+    active_.push_back(std::move(a));
+  }
+  const Box domain = pde.domain();
+  faces_.resize(nowned_);
+  for (int l = 0; l < nowned_; ++l) {
+    const int s = first_ + l;
+    models_.push_back(std::make_unique<LossFunction>(pde, spec, dec_.box(s)));
+    long long begin = 0;
+    for (std::size_t f = 0; f < dec_.faces().size(); ++f) {
+      const SharedFace& sf = dec_.faces()[f];
+      if (sf.a != s && sf.b != s) continue;
+      Face F;
+      F.index = static_cast<int>(f);
+      F.side_a = sf.a == s;
+      F.other = F.side_a ? sf.b : sf.a;
+      F.axis = sf.axis;
+      F.h = iface.step * domain.extent(sf.axis);
+      F.probe_begin = begin;
+      F.points = iface.points_per_face;
+      for (const Active& a : active_) F.rows.push_back(a.condition->rows(L_, F.axis, F.h));
+      begin += F.points * static_cast<long long>(offsets_.size());
+      faces_[l].push_back(std::move(F));
+    }
+  }
+  face_points_total_ = iface.points_per_face * static_cast<long long>(dec_.faces().size());
+}
+
+DecomposedLoss::~DecomposedLoss() = default;
+
+void DecomposedLoss::initialise(std::uint64_t seed, std::vector<double>& theta) const {
+  theta.assign(size(), 0.0);
+  const ParamLayout layout = ParamLayout::from_spec(spec_);
+  std::vector<double> sub;
+  for (int s = 0; s < dec_.count(); ++s) {
+    const Box b = dec_.box(s);
+    initialise_parameters(spec_, layout, mapped_box(b, make_affine_map(b, spec_.model_lo, spec_.model_hi)),
+                          seed * 1000003ULL + static_cast<std::uint64_t>(s), sub);
+    std::copy(sub.begin(), sub.end(), theta.begin() + s * block_);
+  }
+}
+
+void DecomposedLoss::resample(std::uint64_t seed, std::uint64_t round) {
+  const int D = pde_.dim(), O = pde_.outputs(), E = pde_.equations();
+  // Every rank draws the global points (as a single domain would) and keeps those of its subdomains.
+  const std::vector<TermData> all = draw_terms(pde_, sampling_, seed, round, 0, 1);
+  names_.clear();
+  for (const auto& t : all) names_.push_back(t.name);
+  nterms_ = static_cast<int>(all.size());
+  for (const Active& a : active_) names_.push_back("interface_" + a.condition->name());
+  for (int l = 0; l < nowned_; ++l) {
+    const int s = first_ + l;
+    std::vector<TermData> terms;
+    for (const auto& t : all) terms.push_back(restrict_term(t, dec_, s, D, O, E));
+    TermData probes;
+    for (const Face& F : faces_[l]) {
+      // The face's points, drawn identically by both owners.
+      const SharedFace& sf = dec_.faces()[F.index];
+      Box face = dec_.box(sf.a);
+      face.lo[sf.axis] = face.hi[sf.axis];
+      auto rng = make_stream(seed, round, 1000 + static_cast<std::uint64_t>(F.index));
+      std::vector<double> pts;
+      sample_interior(face, static_cast<int>(F.points), rng, pts);
+      for (long long i = 0; i < F.points; ++i)
+        for (double off : offsets_) {
+          std::vector<double> x(&pts[i * D], &pts[i * D] + D);
+          x[sf.axis] += off * F.h;
+          probes.points.insert(probes.points.end(), x.begin(), x.end());
+          if (pde_.has_forcing()) {
+            std::vector<double> f(E);
+            pde_.forcing(x.data(), f.data());
+            probes.forcing.insert(probes.forcing.end(), f.begin(), f.end());
+          }
+        }
+    }
+    models_[l]->set_terms(std::move(terms), std::move(probes));
+    probes_.resize(nowned_);
+    adjoint_.resize(nowned_);
+  }
+}
+
+void DecomposedLoss::exchange_probes() {
+  const long long W = L_.width(), noff = static_cast<long long>(offsets_.size());
+  std::vector<MPI_Request> requests;
+  bytes_sent_ = 0;
+  for (int l = 0; l < nowned_; ++l)
+    for (Face& F : faces_[l]) {
+      const long long n = F.points * noff * W;
+      F.remote.resize(n);
+      const int owner = dec_.owner(F.other);
+      const double* mine = probes_[l].data() + F.probe_begin * W;
+      if (owner == rank_) {
+        // Both sides are here: hand our values to the neighbour's face record.
+        for (Face& G : faces_[F.other - first_])
+          if (G.index == F.index) G.remote.assign(mine, mine + n);
+        continue;
+      }
+      requests.emplace_back();
+      PIGX_MPI(MPI_Irecv(F.remote.data(), static_cast<int>(n), MPI_DOUBLE, owner, F.index, comm_,
+                         &requests.back()));
+      requests.emplace_back();
+      PIGX_MPI(MPI_Isend(mine, static_cast<int>(n), MPI_DOUBLE, owner, F.index, comm_, &requests.back()));
+      bytes_sent_ += n * static_cast<long long>(sizeof(double));
+    }
+  PIGX_MPI(MPI_Waitall(static_cast<int>(requests.size()), requests.data(), MPI_STATUSES_IGNORE));
+}
+
+double DecomposedLoss::interface_terms(bool gradient, std::vector<double>& sub_terms) {
+  const long long W = L_.width(), noff = static_cast<long long>(offsets_.size());
+  const int T = nterms_ + static_cast<int>(active_.size());
+  double total = 0;
+  for (int l = 0; l < nowned_; ++l) {
+    if (gradient) adjoint_[l].assign(probes_[l].size(), 0.0);
+    for (const Face& F : faces_[l]) {
+      const double* own = probes_[l].data() + F.probe_begin * W;
+      const double* va = F.side_a ? own : F.remote.data();
+      const double* vb = F.side_a ? F.remote.data() : own;
+      double* adj = gradient ? adjoint_[l].data() + F.probe_begin * W : nullptr;
+      for (std::size_t c = 0; c < active_.size(); ++c) {
+        const double scale = active_[c].weight / static_cast<double>(face_points_total_);
+        const std::vector<int>& slot = active_[c].slot;
+        double sum = 0;
+        for (long long i = 0; i < F.points; ++i)
+          for (const InterfaceRow& row : F.rows[c]) {
+            // The same expression on both sides (A's values first), so both get the same bits.
+            double r = 0;
+            for (std::size_t q = 0; q < slot.size(); ++q) {
+              const long long at = (i * noff + slot[q]) * W;
+              for (long long k = 0; k < W; ++k) r += row.a[q * W + k] * va[at + k];
+              for (long long k = 0; k < W; ++k) r += row.b[q * W + k] * vb[at + k];
+            }
+            sum += r * r;
+            if (!adj) continue;
+            const std::vector<double>& co = F.side_a ? row.a : row.b;
+            for (std::size_t q = 0; q < slot.size(); ++q) {
+              const long long at = (i * noff + slot[q]) * W;
+              for (long long k = 0; k < W; ++k) adj[at + k] += 2 * scale * r * co[q * W + k];
+            }
+          }
+        if (F.side_a) sub_terms[l * T + nterms_ + c] += scale * sum;  // counted once, on side A
+        total += scale * sum;
+      }
+    }
+  }
+  return total;
+}
+
+double DecomposedLoss::gather_terms(std::vector<double>& sub_terms, std::vector<double>& term_loss) {
+  const int T = nterms_ + static_cast<int>(active_.size());
+  int nranks;
+  PIGX_MPI(MPI_Comm_size(comm_, &nranks));
+  std::vector<int> counts(nranks), displs(nranks);
+  for (int r = 0; r < nranks; ++r) {
+    int first, n;
+    dec_.owned(r, first, n);
+    counts[r] = n * T, displs[r] = first * T;
+  }
+  std::vector<double> all(static_cast<std::size_t>(dec_.count()) * T);
+  PIGX_MPI(MPI_Allgatherv(sub_terms.data(), nowned_ * T, MPI_DOUBLE, all.data(), counts.data(), displs.data(),
+                          MPI_DOUBLE, comm_));
+  term_loss.assign(T, 0.0);
+  for (int s = 0; s < dec_.count(); ++s)
+    for (int t = 0; t < T; ++t) term_loss[t] += all[s * T + t];
+  double total = 0;
+  for (int t = 0; t < T; ++t) total += term_loss[t];
+  return total;
+}
+
+double DecomposedLoss::evaluate(const double* view, double* grad_view, std::vector<double>& term_loss) {
+  ++evaluations_;
+  const int T = nterms_ + static_cast<int>(active_.size());
+  std::vector<double> sub_terms(static_cast<std::size_t>(nowned_) * T, 0.0), tl;
+  for (int l = 0; l < nowned_; ++l) {
+    models_[l]->evaluate_forward(view + l * block_, grad_view != nullptr, tl, probes_[l]);
+    std::copy(tl.begin(), tl.end(), sub_terms.begin() + l * T);
+  }
+  exchange_probes();
+  interface_terms(grad_view != nullptr, sub_terms);
+  if (grad_view)
+    for (int l = 0; l < nowned_; ++l) models_[l]->evaluate_reverse(adjoint_[l], grad_view + l * block_);
+  return gather_terms(sub_terms, term_loss);
+}
+
+void DecomposedLoss::evaluate_grid(const double* view, const TestGrid& grid, std::vector<long long>& index,
+                                   std::vector<double>& u) {
+  const int D = pde_.dim(), O = pde_.outputs();
+  index.clear();
+  u.clear();
+  std::vector<double> pts, U;
+  for (int l = 0; l < nowned_; ++l) {
+    const int s = first_ + l;
+    pts.clear();
+    const std::size_t start = index.size();
+    for (long long i = 0; i < grid.size(); ++i)
+      if (dec_.locate(&grid.points[i * D]) == s) {
+        index.push_back(i);
+        pts.insert(pts.end(), &grid.points[i * D], &grid.points[i * D] + D);
+      }
+    const long long n = static_cast<long long>(index.size() - start);
+    models_[l]->evaluate_u(view + l * block_, pts.data(), n, 0, U);
+    for (long long i = 0; i < n; ++i) u.push_back(U[i * O]);
+  }
+}
+
+double DecomposedLoss::test_error(const double* view, const TestGrid& grid, std::vector<double>* u_root) {
+  std::vector<long long> index;
+  std::vector<double> u;
+  evaluate_grid(view, grid, index, u);
+  // Per-subdomain sums, added in subdomain order on every rank.
+  std::vector<double> sums(2 * static_cast<std::size_t>(nowned_), 0.0);
+  const int D = pde_.dim();
+  for (std::size_t i = 0; i < index.size(); ++i) {
+    const int l = dec_.locate(&grid.points[index[i] * D]) - first_;
+    const double r = grid.reference[index[i]];
+    sums[2 * l] += (u[i] - r) * (u[i] - r);
+    sums[2 * l + 1] += r * r;
+  }
+  int nranks;
+  PIGX_MPI(MPI_Comm_size(comm_, &nranks));
+  std::vector<int> counts(nranks), displs(nranks);
+  for (int r = 0; r < nranks; ++r) {
+    int first, n;
+    dec_.owned(r, first, n);
+    counts[r] = 2 * n, displs[r] = 2 * first;
+  }
+  std::vector<double> all(2 * static_cast<std::size_t>(dec_.count()));
+  PIGX_MPI(MPI_Allgatherv(sums.data(), 2 * nowned_, MPI_DOUBLE, all.data(), counts.data(), displs.data(),
+                          MPI_DOUBLE, comm_));
+  double err = 0, ref = 0;
+  for (int s = 0; s < dec_.count(); ++s) err += all[2 * s], ref += all[2 * s + 1];
+  if (u_root) {
+    const int n = static_cast<int>(index.size());
+    std::vector<int> ns(nranks), at(nranks, 0);
+    PIGX_MPI(MPI_Gather(&n, 1, MPI_INT, ns.data(), 1, MPI_INT, 0, comm_));
+    for (int r = 1; r < nranks; ++r) at[r] = at[r - 1] + ns[r - 1];
+    const int total = rank_ == 0 ? at[nranks - 1] + ns[nranks - 1] : 0;
+    std::vector<long long> all_index(total);
+    std::vector<double> all_u(total);
+    PIGX_MPI(MPI_Gatherv(index.data(), n, MPI_LONG_LONG, all_index.data(), ns.data(), at.data(),
+                         MPI_LONG_LONG, 0, comm_));
+    PIGX_MPI(MPI_Gatherv(u.data(), n, MPI_DOUBLE, all_u.data(), ns.data(), at.data(), MPI_DOUBLE, 0, comm_));
+    u_root->assign(rank_ == 0 ? grid.size() : 0, 0.0);
+    for (int i = 0; i < total; ++i) (*u_root)[all_index[i]] = all_u[i];
+  }
+  return std::sqrt(err / ref);
+}
+
+double DecomposedLoss::normal_equations(const double* theta, std::vector<double>& A, std::vector<double>& g) {
+  const int B = static_cast<int>(block_), one = 1;
+  const long long W = L_.width(), noff = static_cast<long long>(offsets_.size());
+  const double a1 = 1.0;
+  int nranks;
+  PIGX_MPI(MPI_Comm_size(comm_, &nranks));
+  // Per owned subdomain: [J^T J (B x B), J^T r (B), f (1), then R_A^T R_B for each face where it is side A].
+  std::vector<std::vector<double>> pack(nowned_);
+  std::vector<std::vector<double>> probe_jac(nowned_);
+  View1 r_d;
+  View2 J_d, Jp_d;
+  std::vector<double> tl;
+  for (int l = 0; l < nowned_; ++l) {
+    const double* th = theta + (first_ + l) * block_;
+    models_[l]->residuals_and_jacobian(th, r_d, J_d);
+    auto r = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), r_d);
+    auto J = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), J_d);
+    const int n = static_cast<int>(r.extent(0));
+    std::vector<double>& p = pack[l];
+    p.assign(static_cast<std::size_t>(B) * B + B + 1, 0.0);
+    if (n > 0) {
+      dsyrk_("U", "N", &B, &n, &a1, J.data(), &B, &a1, p.data(), &B);
+      dgemv_("N", &B, &n, &a1, J.data(), &B, r.data(), &one, &a1, p.data() + B * B, &one);
+    }
+    for (int i = 0; i < n; ++i) p[B * B + B] += r(i) * r(i);
+    models_[l]->evaluate_forward(th, false, tl, probes_[l]);
+    models_[l]->probe_jacobian(th, Jp_d);
+    auto Jp = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), Jp_d);
+    probe_jac[l].assign(Jp.data(), Jp.data() + Jp.size());
+  }
+  exchange_probes();
+  // Interface rows: residual values (both sides compute the same) and this side's Jacobian rows.
+  std::vector<MPI_Request> requests;
+  for (int l = 0; l < nowned_; ++l) {
+    std::vector<double>& p = pack[l];
+    for (Face& F : faces_[l]) {
+      const double* own = probes_[l].data() + F.probe_begin * W;
+      const double* va = F.side_a ? own : F.remote.data();
+      const double* vb = F.side_a ? F.remote.data() : own;
+      std::vector<double> rv;
+      F.jac_own.clear();
+      for (std::size_t c = 0; c < active_.size(); ++c) {
+        const double sq = std::sqrt(active_[c].weight / static_cast<double>(face_points_total_));
+        const std::vector<int>& slot = active_[c].slot;
+        for (long long i = 0; i < F.points; ++i)
+          for (const InterfaceRow& row : F.rows[c]) {
+            double r = 0;
+            for (std::size_t q = 0; q < slot.size(); ++q) {
+              const long long at = (i * noff + slot[q]) * W;
+              for (long long k = 0; k < W; ++k) r += row.a[q * W + k] * va[at + k];
+              for (long long k = 0; k < W; ++k) r += row.b[q * W + k] * vb[at + k];
+            }
+            rv.push_back(sq * r);
+            const std::vector<double>& co = F.side_a ? row.a : row.b;
+            const std::size_t base = F.jac_own.size();
+            F.jac_own.resize(base + B, 0.0);
+            for (std::size_t q = 0; q < slot.size(); ++q)
+              for (long long k = 0; k < W; ++k) {
+                const double w = sq * co[q * W + k];
+                if (w == 0) continue;
+                const double* src = probe_jac[l].data() + ((F.probe_begin + i * noff + slot[q]) * W + k) * B;
+                for (int j = 0; j < B; ++j) F.jac_own[base + j] += w * src[j];
+              }
+          }
+      }
+      const int m = static_cast<int>(rv.size());
+      if (m > 0) {
+        dsyrk_("U", "N", &B, &m, &a1, F.jac_own.data(), &B, &a1, p.data(), &B);
+        dgemv_("N", &B, &m, &a1, F.jac_own.data(), &B, rv.data(), &one, &a1, p.data() + B * B, &one);
+      }
+      if (F.side_a)
+        for (double v : rv) p[B * B + B] += v * v;
+      // Side B sends its rows to side A, which forms the coupling block.
+      const int owner = dec_.owner(F.other);
+      F.jac_remote.resize(F.jac_own.size());
+      if (owner == rank_) {
+        if (!F.side_a)
+          for (Face& G : faces_[F.other - first_])
+            if (G.index == F.index) G.jac_remote = F.jac_own;
+      } else {
+        requests.emplace_back();
+        const int tag = static_cast<int>(dec_.faces().size()) + F.index;
+        if (F.side_a)
+          PIGX_MPI(MPI_Irecv(F.jac_remote.data(), static_cast<int>(F.jac_remote.size()), MPI_DOUBLE, owner,
+                             tag, comm_, &requests.back()));
+        else
+          PIGX_MPI(MPI_Isend(F.jac_own.data(), static_cast<int>(F.jac_own.size()), MPI_DOUBLE, owner, tag,
+                             comm_, &requests.back()));
+      }
+    }
+  }
+  PIGX_MPI(MPI_Waitall(static_cast<int>(requests.size()), requests.data(), MPI_STATUSES_IGNORE));
+  for (int l = 0; l < nowned_; ++l)
+    for (Face& F : faces_[l]) {
+      if (!F.side_a) continue;
+      const int m = static_cast<int>(F.jac_own.size() / B);
+      const std::size_t base = pack[l].size();
+      pack[l].resize(base + static_cast<std::size_t>(B) * B, 0.0);
+      const double a0 = 0.0;
+      if (m > 0)
+        dgemm_("N", "T", &B, &B, &m, &a1, F.jac_own.data(), &B, F.jac_remote.data(), &B, &a0,
+               pack[l].data() + base, &B);
+    }
+  // Every rank gets every block (rank order is subdomain order) and assembles in subdomain order.
+  std::vector<double> mine;
+  for (const auto& p : pack) mine.insert(mine.end(), p.begin(), p.end());
+  const int n_mine = static_cast<int>(mine.size());
+  std::vector<int> counts(nranks), displs(nranks, 0);
+  PIGX_MPI(MPI_Allgather(&n_mine, 1, MPI_INT, counts.data(), 1, MPI_INT, comm_));
+  for (int r = 1; r < nranks; ++r) displs[r] = displs[r - 1] + counts[r - 1];
+  std::vector<double> all(displs[nranks - 1] + counts[nranks - 1]);
+  PIGX_MPI(MPI_Allgatherv(mine.data(), n_mine, MPI_DOUBLE, all.data(), counts.data(), displs.data(),
+                          MPI_DOUBLE, comm_));
+  const long long P = size();
+  A.assign(static_cast<std::size_t>(P * P), 0.0);
+  g.assign(P, 0.0);
+  double f = 0;
+  std::size_t at = 0;
+  for (int s = 0; s < dec_.count(); ++s) {
+    const long long s0 = s * block_;
+    for (int j = 0; j < B; ++j)
+      for (int i = 0; i <= j; ++i) A[(s0 + i) + (s0 + j) * P] = all[at + i + j * B];
+    at += static_cast<std::size_t>(B) * B;
+    for (int i = 0; i < B; ++i) g[s0 + i] = all[at + i];
+    at += B;
+    f += all[at++];
+    for (const SharedFace& sf : dec_.faces()) {
+      if (sf.a != s) continue;
+      const long long b0 = sf.b * block_;
+      for (int j = 0; j < B; ++j)
+        for (int i = 0; i < B; ++i) A[(s0 + i) + (b0 + j) * P] = all[at + i + j * B];
+      at += static_cast<std::size_t>(B) * B;
+    }
+  }
+  return f;
+}
+
+}  // namespace pigx
