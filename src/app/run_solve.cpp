@@ -198,7 +198,7 @@ RunResult run_solve(MPI_Comm comm, RunConfig& c, std::ostream& log) {
 
   RunResult r;
   std::vector<double> u;
-  r.rel_l2 = global->test_error(theta.data() + global->view_begin(), grid, &u);
+  r.rel_l2 = global->test_error(theta.data() + global->view_begin(), grid, decomposed ? nullptr : &u);
   // Interface traffic: bytes all ranks sent to other ranks in one evaluation, and per iteration.
   long long bytes = decomposed ? decomposed->bytes_sent() : 0;
   PIGX_MPI(MPI_Allreduce(MPI_IN_PLACE, &bytes, 1, MPI_LONG_LONG, MPI_SUM, comm));
@@ -209,20 +209,30 @@ RunResult run_solve(MPI_Comm comm, RunConfig& c, std::ostream& log) {
   r.evaluations = rep.evaluations;
   r.parameters = static_cast<long long>(theta.size());
   r.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  if (rank == 0) {
-    std::filesystem::create_directories(c.output_dir);
-    if (c.write_solution) {
-      io::GridField f;
-      f.coordinates = grid.axis_names;
-      f.axes = grid.axes;
-      const int D = pde.dim();
+  if (c.write_solution) {
+    io::GridField f;
+    f.coordinates = grid.axis_names;
+    f.axes = grid.axes;
+    const int D = pde.dim();
+    if (rank == 0) {
       f.points.resize(grid.size() * D);
       for (long long i = 0; i < grid.size(); ++i)
         for (int k = 0; k < D; ++k) f.points[i * D + k] = grid.points[i * D + grid.axis_coordinate[k]];
-      f.u = u;
       f.reference = grid.reference;
+    }
+    if (decomposed) {
+      // Each rank writes its subdomains' values into the one file (parallel HDF5).
+      std::vector<long long> index;
+      std::vector<double> mine;
+      decomposed->evaluate_grid(theta.data() + global->view_begin(), grid, index, mine);
+      io::write_solution_collective(comm, c.output_dir, std::move(f), index, mine);
+    } else if (rank == 0) {
+      f.u = u;
       io::write_solution(c.output_dir, f);
     }
+  }
+  if (rank == 0) {
+    std::filesystem::create_directories(c.output_dir);
     io::write_file_atomically(c.output_dir + "/summary.json",
                               make_summary(c, size, r, rep, rep.wall_s, theta, layout, traffic).str());
     log << "final: rel_l2 " << std::scientific << std::setprecision(4) << r.rel_l2 << "  iterations "

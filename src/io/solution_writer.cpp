@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
+#include <memory>
 #include <set>
 #include <sstream>
 #include <system_error>
@@ -87,8 +88,20 @@ std::vector<double> xyz_geometry(const GridField& field) {
   return xyz;
 }
 
-/// Writes every dataset of solution.h5 into the (already created, empty) file at path. Not collective.
-void write_hdf5(const std::string& path, const std::string& final_path, const GridField& field) {
+/// Creates a float64 dataset with its storage allocated now, for other processes to fill. Not collective.
+void create_allocated(hid_t loc, const std::string& name, hsize_t n, const std::string& context) {
+  const std::string what = context + ", dataset '/" + name + "'";
+  H5Handle space(H5Screate_simple(1, &n, nullptr), H5Kind::Dataspace, "creating the dataspace of " + what);
+  H5Handle dcpl(H5Pcreate(H5P_DATASET_CREATE), H5Kind::PropertyList, "creating properties for " + what);
+  h5check(H5Pset_alloc_time(dcpl, H5D_ALLOC_TIME_EARLY), "setting the allocation time of " + what);
+  H5Handle dset(H5Dcreate2(loc, name.c_str(), H5T_IEEE_F64LE, space, H5P_DEFAULT, dcpl, H5P_DEFAULT),
+                H5Kind::Dataset, "creating " + what);
+}
+
+/// Writes every dataset of solution.h5 into the (already created, empty) file at path; with
+/// `collective_values`, /u and /error are only created, for write_values_collectively(). Not collective.
+void write_hdf5(const std::string& path, const std::string& final_path, const GridField& field,
+                bool collective_values = false) {
   const hsize_t n = point_count(field);
   const hsize_t d = field.coordinates.size();
   const std::string in_file = "'" + final_path + "'";
@@ -100,8 +113,14 @@ void write_hdf5(const std::string& path, const std::string& final_path, const Gr
                     "opening " + in_file + ", dataset '/points'");
     write_string_attribute(points, "coordinates", joined_coordinates(field), in_file + ", dataset '/points'");
   }
-  write_doubles(file, "u", {n}, field.u.data(), in_file);
-  if (!field.reference.empty()) {
+  if (collective_values) {
+    create_allocated(file, "u", n, in_file);
+    if (!field.reference.empty()) create_allocated(file, "error", n, in_file);
+    if (!field.reference.empty()) write_doubles(file, "reference", {n}, field.reference.data(), in_file);
+  } else {
+    write_doubles(file, "u", {n}, field.u.data(), in_file);
+  }
+  if (!field.reference.empty() && !collective_values) {
     std::vector<double> error(field.u.size());
     for (std::size_t i = 0; i < error.size(); ++i) error[i] = field.u[i] - field.reference[i];
     write_doubles(file, "reference", {n}, field.reference.data(), in_file);
@@ -245,6 +264,104 @@ void write_solution(const std::string& dir, const GridField& field) {
   xdmf.sync();
   h5.commit();  // the data first, so a visible .xdmf never points at a missing .h5
   xdmf.commit();
+}
+
+namespace {
+
+// Every rank writes its points' u (and error) into /u and /error of the file at path with one collective
+// MPI-IO write each (point selections).
+void write_values_collectively(MPI_Comm comm, const std::string& path, const GridField& field,
+                               const std::vector<long long>& index, const std::vector<double>& u) {
+  const std::string in_file = "'" + path + "'";
+  H5Handle fapl(H5Pcreate(H5P_FILE_ACCESS), H5Kind::PropertyList, "creating file access properties");
+  h5check(H5Pset_fapl_mpio(fapl, comm, MPI_INFO_NULL), "selecting the MPI-IO driver");
+  H5Handle file(H5Fopen(path.c_str(), H5F_ACC_RDWR, fapl), H5Kind::File,
+                "opening " + in_file + " collectively");
+  H5Handle dxpl(H5Pcreate(H5P_DATASET_XFER), H5Kind::PropertyList, "creating transfer properties");
+  h5check(H5Pset_dxpl_mpio(dxpl, H5FD_MPIO_COLLECTIVE), "selecting collective transfers");
+  const hsize_t n = index.size();
+  std::vector<hsize_t> coords(index.begin(), index.end());
+  std::vector<double> error(n);
+  for (hsize_t i = 0; i < n && !field.reference.empty(); ++i) error[i] = u[i] - field.reference[index[i]];
+  for (const char* name : {"u", "error"}) {
+    if (std::string(name) == "error" && field.reference.empty()) continue;
+    const std::string what = in_file + ", dataset '/" + name + "'";
+    H5Handle dset(H5Dopen2(file, name, H5P_DEFAULT), H5Kind::Dataset, "opening " + what);
+    H5Handle fspace(H5Dget_space(dset), H5Kind::Dataspace, "getting the dataspace of " + what);
+    const hsize_t mem_n = std::max<hsize_t>(n, 1);
+    H5Handle mspace(H5Screate_simple(1, &mem_n, nullptr), H5Kind::Dataspace, "creating a memory space");
+    if (n > 0) {
+      h5check(H5Sselect_elements(fspace, H5S_SELECT_SET, n, coords.data()), "selecting points of " + what);
+    } else {
+      h5check(H5Sselect_none(fspace), "selecting no points of " + what);
+      h5check(H5Sselect_none(mspace), "selecting no memory");
+    }
+    const double* data = std::string(name) == "u" ? u.data() : error.data();
+    const double dummy = 0;
+    h5check(H5Dwrite(dset, H5T_NATIVE_DOUBLE, mspace, fspace, dxpl, n > 0 ? data : &dummy),
+            "writing " + what);
+  }
+  file.close("closing " + in_file + " collectively");
+}
+
+// Collective: true on every rank when `ok` holds on every rank.
+bool all_ok(MPI_Comm comm, bool ok) {
+  int v = ok ? 1 : 0;
+  MPI_Allreduce(MPI_IN_PLACE, &v, 1, MPI_INT, MPI_MIN, comm);
+  return v == 1;
+}
+
+}  // namespace
+
+void write_solution_collective(MPI_Comm comm, const std::string& dir, GridField field,
+                               const std::vector<long long>& index, const std::vector<double>& u) {
+  int rank;
+  MPI_Comm_rank(comm, &rank);
+  const std::string h5_path = (std::filesystem::path(dir) / kH5Name).string();
+  const std::string xdmf_path = (std::filesystem::path(dir) / kXdmfName).string();
+  H5ErrorSilencer quiet;
+  // Rank 0 writes the grid and creates the value datasets in a temporary file; a failure stops every rank.
+  std::unique_ptr<PendingFile> h5;
+  std::string failure, temp;
+  if (rank == 0) {
+    try {
+      field.u.assign(point_count(field), 0.0);  // filled collectively below
+      validate_grid_field(field);
+      std::error_code ec;
+      std::filesystem::create_directories(dir, ec);
+      PIGX_CHECK(!ec, "cannot create output directory '", dir, "': ", ec.message());
+      h5 = std::make_unique<PendingFile>(h5_path);
+      write_hdf5(h5->temp_path(), h5_path, field, true);
+      temp = h5->temp_path();
+    } catch (const Error& e) {
+      failure = std::string("cannot write '") + h5_path + "': " + e.what();
+    }
+  }
+  if (!all_ok(comm, failure.empty())) {
+    if (rank == 0) throw Error(ErrorKind::Runtime, failure);
+    throw Error(ErrorKind::Runtime, "rank 0 could not create '" + h5_path + "'");
+  }
+  int len = static_cast<int>(temp.size());
+  MPI_Bcast(&len, 1, MPI_INT, 0, comm);
+  temp.resize(len);
+  MPI_Bcast(temp.data(), len, MPI_CHAR, 0, comm);
+  try {
+    write_values_collectively(comm, temp, field, index, u);
+  } catch (const Error& e) {
+    failure = e.what();
+  }
+  if (!all_ok(comm, failure.empty()))
+    throw Error(ErrorKind::Runtime,
+                "collective write of '" + h5_path + "' failed" + (failure.empty() ? "" : ": " + failure));
+  if (rank == 0) {
+    h5->sync();
+    PendingFile xdmf(xdmf_path);
+    xdmf.write(solution_xdmf(field, kH5Name));
+    xdmf.sync();
+    h5->commit();  // the data first, so a visible .xdmf never points at a missing .h5
+    xdmf.commit();
+  }
+  MPI_Barrier(comm);
 }
 
 }  // namespace pigx::io

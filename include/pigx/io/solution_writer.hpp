@@ -1,6 +1,8 @@
 // Writing a solution on the benchmark test grid as HDF5 plus an XDMF description that ParaView opens.
 #pragma once
 
+#include <mpi.h>
+
 #include <string>
 #include <vector>
 
@@ -19,6 +21,13 @@ struct GridField {
 /// rename); creates dir if needed and throws pigx::Error (Runtime) on an inconsistent field or an I/O
 /// failure, leaving no partial output. Not collective: call on one rank.
 void write_solution(const std::string& dir, const GridField& field);
+
+/// Collective over comm: the same files, with u (and the error) written by every rank for its own grid points
+/// (`index` into the grid, values `u`) through one collective parallel-HDF5 write; `field` (without u) is
+/// needed on rank 0 only. Rank 0 writes the grid and commits the files atomically; a failure on any rank
+/// throws on every rank and leaves no output.
+void write_solution_collective(MPI_Comm comm, const std::string& dir, GridField field,
+                               const std::vector<long long>& index, const std::vector<double>& u);
 
 /// Checks that field is self-consistent (names, sizes, points on the axes grid with the last coordinate
 /// fastest) and throws pigx::Error (Runtime) naming the problem otherwise. Not collective.
