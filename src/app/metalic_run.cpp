@@ -51,18 +51,20 @@ double draw_context(const MetalicSpec& s, int round, int group) {
 }
 
 // Runs one training on the group; a failure (exception, non-finite error) gives NaN and a line in the log.
+// An exception on only some ranks of a group mid-training cannot be recovered here (the others wait in a
+// collective); the checks before the first training make input errors raise on every rank instead.
 double train_one(const MetalicTrainer& trainer, MPI_Comm group, const std::vector<std::string>& args,
                  const std::string& dir) {
   int rank;
   MPI_Comm_rank(group, &rank);
   std::ofstream file;
-  if (rank == 0) {
-    std::filesystem::create_directories(dir);
-    file.open(dir + "/train.log");
-  }
   std::ostream null(nullptr);
   std::ostream& log = rank == 0 ? static_cast<std::ostream&>(file) : null;
   try {
+    if (rank == 0) {
+      std::filesystem::create_directories(dir);
+      file.open(dir + "/train.log");
+    }
     const double e = trainer.train(group, args, log);
     return std::isfinite(e) ? e : std::numeric_limits<double>::quiet_NaN();
   } catch (const std::exception& e) {
