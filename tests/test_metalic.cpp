@@ -346,6 +346,26 @@ TEST(MetalicDriver, RoundsOnGroupsThenTheComparison) {
   }
 }
 
+TEST(MetalicDriver, AChosenMaskEqualToTheDefaultIsTrainedOnce) {
+  int size;
+  MPI_Comm_size(MPI_COMM_WORLD, &size);
+  pigx::MetalicSpec s = pigx::read_metalic_command_line(
+                            line("--metalic.conditions=solution,average,flux --metalic.rounds=4 "
+                                 "--metalic.masks=average,solution+flux --metalic.default=flux+solution "
+                                 "--metalic.test=2,5 --metalic.out=metalic-same-np" +
+                                 std::to_string(size) + " --metalic.groups=" + std::to_string(size)))
+                            .spec;
+  int trainings = 0, total = 0;
+  std::ostringstream log;
+  const pigx::MetalicReport r = pigx::run_metalic(MPI_COMM_WORLD, s, mock_trainer(trainings), log);
+  MPI_Allreduce(&trainings, &total, 1, MPI_INT, MPI_SUM, MPI_COMM_WORLD);
+  EXPECT_EQ(total, 4 * size + 2);
+  for (const auto& t : r.tests) {
+    EXPECT_EQ(pigx::mask_name(s.conditions, s.masks[t.chosen]), "solution+flux");
+    EXPECT_EQ(t.default_rel_l2, t.chosen_rel_l2);
+  }
+}
+
 TEST(MetalicDriver, BadInputRaisesEverywhereAndWritesNothing) {
   int size;
   MPI_Comm_size(MPI_COMM_WORLD, &size);

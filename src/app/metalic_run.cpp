@@ -9,6 +9,7 @@
 #include <limits>
 #include <random>
 #include <sstream>
+#include <utility>
 
 #include "pigx/app/run_config.hpp"
 #include "pigx/app/run_solve.hpp"
@@ -212,24 +213,37 @@ MetalicReport run_metalic(MPI_Comm world, const MetalicSpec& spec, const Metalic
     t.predicted_reward = bandit.predict(c, t.chosen).mean;
     report.tests.push_back(t);
   }
-  const std::size_t jobs = 2 * report.tests.size();
-  for (std::size_t wave = 0; wave < jobs; wave += spec.groups) {
+  // A chosen mask equal to the default is trained once and reported for both.
+  std::vector<std::string> fixed = spec.default_conditions;
+  std::sort(fixed.begin(), fixed.end());
+  std::vector<bool> same(report.tests.size());
+  std::vector<std::pair<std::size_t, bool>> jobs;  // (test, chosen mask?)
+  for (std::size_t i = 0; i < report.tests.size(); ++i) {
+    std::vector<std::string> on = names_on(spec.conditions, spec.masks[report.tests[i].chosen]);
+    std::sort(on.begin(), on.end());
+    same[i] = on == fixed;
+    jobs.push_back({i, true});
+    if (!same[i]) jobs.push_back({i, false});
+  }
+  for (std::size_t wave = 0; wave < jobs.size(); wave += spec.groups) {
     const std::size_t job = wave + color;
     double mine = std::numeric_limits<double>::quiet_NaN();
-    if (job < jobs) {
-      const MetalicTest& t = report.tests[job / 2];
-      const bool chosen = job % 2 == 0;
-      const std::string dir = cat(spec.out, "/test-", job / 2, chosen ? "-chosen" : "-default");
+    if (job < jobs.size()) {
+      const auto [i, chosen] = jobs[job];
+      const std::string dir = cat(spec.out, "/test-", i, chosen ? "-chosen" : "-default");
       const std::vector<std::string> on =
-          chosen ? names_on(spec.conditions, spec.masks[t.chosen]) : spec.default_conditions;
-      mine = train_one(trainer, group.get(), metalic_training_args(spec, t.context, on, dir), dir);
+          chosen ? names_on(spec.conditions, spec.masks[report.tests[i].chosen]) : spec.default_conditions;
+      mine =
+          train_one(trainer, group.get(), metalic_training_args(spec, report.tests[i].context, on, dir), dir);
     }
     const std::vector<double> errors = gather_per_group(world, mine, spec.groups);
-    for (int g = 0; g < spec.groups && wave + g < jobs; ++g) {
-      MetalicTest& t = report.tests[(wave + g) / 2];
-      ((wave + g) % 2 == 0 ? t.chosen_rel_l2 : t.default_rel_l2) = errors[g];
+    for (int g = 0; g < spec.groups && wave + g < jobs.size(); ++g) {
+      MetalicTest& t = report.tests[jobs[wave + g].first];
+      (jobs[wave + g].second ? t.chosen_rel_l2 : t.default_rel_l2) = errors[g];
     }
   }
+  for (std::size_t i = 0; i < report.tests.size(); ++i)
+    if (same[i]) report.tests[i].default_rel_l2 = report.tests[i].chosen_rel_l2;
   write(true);
   out << "\n" << metalic_table(report) << "\nwrote " << spec.out << "/metalic.json\n";
   return report;
