@@ -1,13 +1,6 @@
 # pigx-metalic end to end on 2 ranks (2 groups of 1 rank): a tiny Helmholtz family on 2x1 subdomains, two
 # bandit rounds of a few Adam steps, then the comparison at two test contexts; checks metalic.json and the
 # trainings' summaries, and that bad input exits 2 and writes nothing.
-# Not registered yet: it needs the domain.subdomains > 1 and interface.* keys of domain decomposition. Once
-# they exist, register it in tests/CMakeLists.txt:
-#   add_test(NAME metalic_end_to_end_np2
-#            COMMAND ${CMAKE_COMMAND} -DMETALIC=$<TARGET_FILE:pigx-metalic> -DMPIEXEC=${MPIEXEC_EXECUTABLE}
-#                    -DSOURCE=${PROJECT_SOURCE_DIR} -DWORK=${CMAKE_CURRENT_BINARY_DIR}/metalic
-#                    -P ${CMAKE_CURRENT_SOURCE_DIR}/metalic_end_to_end.cmake)
-#   set_tests_properties(metalic_end_to_end_np2 PROPERTIES ENVIRONMENT "${PIGX_MPI_ENV}" PROCESSORS 2 TIMEOUT 300)
 file(REMOVE_RECURSE ${WORK})
 file(MAKE_DIRECTORY ${WORK})
 set(tiny --model.gaussians=20 --sampling.residual=512 --sampling.boundary=128 --sampling.resample_every=0

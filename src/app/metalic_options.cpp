@@ -9,6 +9,7 @@
 #include "pigx/app/metalic_run.hpp"
 #include "pigx/app/run_config.hpp"
 #include "pigx/core/error.hpp"
+#include "pigx/core/interface_condition.hpp"
 
 namespace pigx {
 
@@ -134,12 +135,7 @@ void refuse_reserved(const std::string& arg, const MetalicSpec& s) {
 
 }  // namespace
 
-const std::vector<std::string>& interface_condition_names() {
-  static const std::vector<std::string> names{
-      "solution",      "average",           "residual",   "residual_continuity", "flux",
-      "second_normal", "residual_gradient", "tangential", "second_tangential"};
-  return names;
-}
+const std::vector<std::string>& interface_condition_names() { return builtin_interface_conditions().names(); }
 
 MetalicCommandLine read_metalic_command_line(const std::vector<std::string>& args) {
   MetalicCommandLine out;
