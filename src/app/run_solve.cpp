@@ -214,11 +214,11 @@ RunResult run_solve(MPI_Comm comm, RunConfig& c, std::ostream& log) {
     f.coordinates = grid.axis_names;
     f.axes = grid.axes;
     const int D = pde.dim();
+    f.reference = grid.reference;  // every rank: each writes the error at its points
     if (rank == 0) {
       f.points.resize(grid.size() * D);
       for (long long i = 0; i < grid.size(); ++i)
         for (int k = 0; k < D; ++k) f.points[i * D + k] = grid.points[i * D + grid.axis_coordinate[k]];
-      f.reference = grid.reference;
     }
     if (decomposed) {
       // Each rank writes its subdomains' values into the one file (parallel HDF5).

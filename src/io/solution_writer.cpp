@@ -341,6 +341,11 @@ void write_solution_collective(MPI_Comm comm, const std::string& dir, GridField 
     if (rank == 0) throw Error(ErrorKind::Runtime, failure);
     throw Error(ErrorKind::Runtime, "rank 0 could not create '" + h5_path + "'");
   }
+  // The reference must be on every rank or none: /error is written collectively.
+  int with_reference = field.reference.empty() ? 0 : 1, all_reference = 0;
+  MPI_Allreduce(&with_reference, &all_reference, 1, MPI_INT, MPI_MIN, comm);
+  PIGX_CHECK(all_reference == with_reference, "the reference values of '", h5_path,
+             "' must be given on every rank (collective write)");
   int len = static_cast<int>(temp.size());
   MPI_Bcast(&len, 1, MPI_INT, 0, comm);
   temp.resize(len);
