@@ -49,7 +49,8 @@ slurm_cluster_start() {
 
   local host cpus ctld_port slurmd_port
   host=$(hostname -s)
-  cpus=$(nproc)
+  # nproc obeys OMP_NUM_THREADS (scripts/env.sh sets 1); the node has the cores this process may use.
+  cpus=$(env -u OMP_NUM_THREADS -u OMP_THREAD_LIMIT nproc)
   ctld_port=$(slurm_cluster_free_port)
   slurmd_port=$(slurm_cluster_free_port)
   while [ "$slurmd_port" = "$ctld_port" ]; do slurmd_port=$(slurm_cluster_free_port); done
@@ -83,8 +84,10 @@ NodeName=$host NodeAddr=127.0.0.1 CPUs=$cpus RealMemory=1000 State=UNKNOWN
 PartitionName=debug Nodes=$host Default=YES MaxTime=INFINITE State=UP
 EOF
   export SLURM_CONF=$dir/slurm.conf
+  # The daemons start from a clean environment, the same whoever calls this.
+  local clean=(env -i "PATH=$PATH" "SLURM_CONF=$SLURM_CONF")
 
-  setpriv --reuid=munge --regid=munge --init-groups \
+  "${clean[@]}" setpriv --reuid=munge --regid=munge --init-groups \
     munged --foreground --socket="$dir/munge/munge.socket" --pid-file="$dir/munge/munged.pid" \
     --log-file="$dir/munge/munged.log" --seed-file="$dir/munge/munged.seed" >"$dir/log/munged.out" 2>&1 &
   slurm_cluster_pids+=($!)
@@ -97,9 +100,9 @@ EOF
     slurm_cluster_fail "munged did not start: $(tail -n 5 "$dir/log/munged.out" "$dir/munge/munged.log" 2>&1)" ||
     return 1
 
-  slurmctld -D -f "$dir/slurm.conf" >"$dir/log/slurmctld.out" 2>&1 &
+  "${clean[@]}" slurmctld -D -f "$dir/slurm.conf" >"$dir/log/slurmctld.out" 2>&1 &
   slurm_cluster_pids+=($!)
-  slurmd -D -f "$dir/slurm.conf" >"$dir/log/slurmd.out" 2>&1 &
+  "${clean[@]}" slurmd -D -f "$dir/slurm.conf" >"$dir/log/slurmd.out" 2>&1 &
   slurm_cluster_pids+=($!)
 
   local state=""
