@@ -33,11 +33,12 @@ out=$work/run
 rm -rf "$out" "$work"/job-*.out
 cd "$source_dir"
 rc=0
-PIGX_BUILD_DIR=$build_dir timeout 90 \
+deadline=90 # seconds
+PIGX_BUILD_DIR=$build_dir timeout $deadline \
   sbatch --wait --quiet --time=2 --output="$work/job-%j.out" jobscripts/single_run.sbatch \
   examples/helmholtz2d.ini --model.gaussians=20 --sampling.residual=512 --sampling.boundary=128 \
   --train.stages=adam:20 --output.solution=false --output.progress_every=0 --output.dir="$out" || rc=$?
-[ $rc -eq 124 ] && fail "job not finished after 90 s"
+[ $rc -eq 124 ] && fail "job not finished after $deadline s"
 [ $rc -eq 0 ] || fail "sbatch --wait returned $rc"
 
 python3 - "$out/summary.json" <<'EOF' || fail "bad summary $out/summary.json"
