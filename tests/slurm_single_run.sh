@@ -50,4 +50,6 @@ assert isinstance(rel, (int, float)) and math.isfinite(rel) and rel < 1, "rel_l2
 assert s.get("stop_reason") == "completed", "stop_reason %r" % s.get("stop_reason")
 print("slurm_single_run: summary ok: ranks %d, rel_l2 %.3e, %d iterations" % (s["ranks"], rel, s["iterations"]))
 EOF
+slurm_cluster_stop
+rm -rf "$work/cluster" "$out" "$work"/job-*.out # kept when the test fails
 echo "slurm_single_run: PASS"
