@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Shared by strong_scaling.sbatch and weak_scaling.sbatch (sourced from the repository root inside a job).
 # Runs one srun step per rank count into <study>/ranks-<k>/ and collects the study with scripts/collect-scaling.
 
@@ -21,7 +22,7 @@ scaling_cores() {
 scaling_ranks() {
   local n=$1 k=1 list=()
   while [ $k -le "$n" ]; do
-    list+=($k)
+    list+=("$k")
     k=$((k * 2))
   done
   [ "${2:-}" = all ] && [ "${list[-1]}" -ne "$n" ] && list+=("$n")

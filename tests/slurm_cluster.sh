@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # A private single-node SLURM cluster (munged, slurmctld, slurmd from Debian's munge and slurm-wlm) for
 # testing job scripts for real. Sourced, not run:
 #
