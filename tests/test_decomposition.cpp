@@ -166,6 +166,36 @@ TEST_P(DecomposedLossTest, GaussNewtonDataMatchLossAndGradient) {
   EXPECT_GT(coupling, 0.0);  // subdomains 0 and 1 share a face
 }
 
+// The distributed damped solve (block-Jacobi conjugate gradients) solves the dense normal equations.
+TEST_P(DecomposedLossTest, DistributedDampedSolveSolvesTheNormalEquations) {
+  auto dl = make(MPI_COMM_WORLD);
+  std::vector<double> th = theta(*dl), A, g, g2, diag;
+  dl->normal_equations(th.data(), A, g);
+  const double f = dl->gauss_newton(th.data(), g2, diag);
+  EXPECT_GT(f, 0.0);
+  EXPECT_EQ(g2, g);
+  const long long P = dl->size();
+  std::vector<double> shift(P), rhs(P), x;
+  for (long long i = 0; i < P; ++i) {
+    EXPECT_EQ(diag[i], A[i + i * P]);
+    shift[i] = 1e-3 * diag[i] + 1e-12;
+    rhs[i] = -g[i];
+  }
+  double xAx = 0;
+  EXPECT_TRUE(dl->solve_damped(shift, rhs, x, xAx));
+  ASSERT_EQ(static_cast<long long>(x.size()), P);
+  double res = 0, norm = 0, dense_xAx = 0;
+  for (long long i = 0; i < P; ++i) {
+    double Ax = 0;
+    for (long long j = 0; j < P; ++j) Ax += A[std::min(i, j) + std::max(i, j) * P] * x[j];
+    dense_xAx += x[i] * Ax;
+    res += (Ax + shift[i] * x[i] - rhs[i]) * (Ax + shift[i] * x[i] - rhs[i]);
+    norm += rhs[i] * rhs[i];
+  }
+  EXPECT_LT(std::sqrt(res / norm), 1e-8);
+  EXPECT_NEAR(xAx, dense_xAx, 1e-9 * std::abs(dense_xAx));
+}
+
 // Loss, gradient and Gauss-Newton data on the world's ranks equal one process's, bit for bit.
 TEST_P(DecomposedLossTest, ResultsDoNotDependOnTheRankLayout) {
   auto dist = make(MPI_COMM_WORLD);
@@ -180,6 +210,15 @@ TEST_P(DecomposedLossTest, ResultsDoNotDependOnTheRankLayout) {
   EXPECT_EQ(dist->normal_equations(th.data(), A, g), alone->normal_equations(th.data(), A1, gg1));
   EXPECT_EQ(g, gg1);
   EXPECT_EQ(A, A1);
+  std::vector<double> diag, diag1, shift(A.size() > 0 ? g.size() : 0), x, x1;
+  for (std::size_t i = 0; i < shift.size(); ++i) shift[i] = 1e-2;
+  dist->gauss_newton(th.data(), g, diag);
+  alone->gauss_newton(th.data(), gg1, diag1);
+  double xAx, xAx1;
+  dist->solve_damped(shift, g, x, xAx);
+  alone->solve_damped(shift, gg1, x1, xAx1);
+  EXPECT_EQ(x, x1);
+  EXPECT_EQ(xAx, xAx1);
   if (world_size() > 1) {
     long long bytes = dist->bytes_sent();
     MPI_Allreduce(MPI_IN_PLACE, &bytes, 1, MPI_LONG_LONG, MPI_SUM, MPI_COMM_WORLD);

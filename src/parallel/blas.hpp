@@ -1,4 +1,4 @@
-// The few BLAS routines the parallel layer uses (Fortran interface of the system BLAS).
+// The few BLAS and LAPACK routines the parallel layer uses (Fortran interface of the system BLAS).
 #pragma once
 
 extern "C" {
@@ -9,4 +9,9 @@ void dgemm_(const char* ta, const char* tb, const int* m, const int* n, const in
             const int* ldc);
 void dgemv_(const char* trans, const int* m, const int* n, const double* alpha, const double* a,
             const int* lda, const double* x, const int* incx, const double* beta, double* y, const int* incy);
+void dsymv_(const char* uplo, const int* n, const double* alpha, const double* a, const int* lda, const double* x,
+            const int* incx, const double* beta, double* y, const int* incy);
+void dpotrf_(const char* uplo, const int* n, double* a, const int* lda, int* info);
+void dpotrs_(const char* uplo, const int* n, const int* nrhs, const double* a, const int* lda, double* b,
+             const int* ldb, int* info);
 }

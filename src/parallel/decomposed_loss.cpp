@@ -314,14 +314,12 @@ double DecomposedLoss::test_error(const double* view, const TestGrid& grid, std:
   return std::sqrt(err / ref);
 }
 
-double DecomposedLoss::normal_equations(const double* theta, std::vector<double>& A, std::vector<double>& g) {
+void DecomposedLoss::assemble_blocks(const double* theta) {
   const int B = static_cast<int>(block_), one = 1;
   const long long W = L_.width(), noff = static_cast<long long>(offsets_.size());
-  const double a1 = 1.0;
-  int nranks;
-  PIGX_MPI(MPI_Comm_size(comm_, &nranks));
-  // Per owned subdomain: [J^T J (B x B), J^T r (B), f (1), then R_A^T R_B for each face where it is side A].
-  std::vector<std::vector<double>> pack(nowned_);
+  const double a1 = 1.0, a0 = 0.0;
+  // Per owned subdomain: J^T J (upper triangle), J^T r and r.r of its own rows.
+  gn_.assign(nowned_, GnBlocks{});
   std::vector<std::vector<double>> probe_jac(nowned_);
   View1 r_d;
   View2 J_d, Jp_d;
@@ -332,23 +330,25 @@ double DecomposedLoss::normal_equations(const double* theta, std::vector<double>
     auto r = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), r_d);
     auto J = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), J_d);
     const int n = static_cast<int>(r.extent(0));
-    std::vector<double>& p = pack[l];
-    p.assign(static_cast<std::size_t>(B) * B + B + 1, 0.0);
+    GnBlocks& G = gn_[l];
+    G.diag.assign(static_cast<std::size_t>(B) * B, 0.0);
+    G.g.assign(B, 0.0);
     if (n > 0) {
-      dsyrk_("U", "N", &B, &n, &a1, J.data(), &B, &a1, p.data(), &B);
-      dgemv_("N", &B, &n, &a1, J.data(), &B, r.data(), &one, &a1, p.data() + B * B, &one);
+      dsyrk_("U", "N", &B, &n, &a1, J.data(), &B, &a0, G.diag.data(), &B);
+      dgemv_("N", &B, &n, &a1, J.data(), &B, r.data(), &one, &a0, G.g.data(), &one);
     }
-    for (int i = 0; i < n; ++i) p[B * B + B] += r(i) * r(i);
+    for (int i = 0; i < n; ++i) G.f += r(i) * r(i);
     models_[l]->evaluate_forward(th, false, tl, probes_[l]);
     models_[l]->probe_jacobian(th, Jp_d);
     auto Jp = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), Jp_d);
     probe_jac[l].assign(Jp.data(), Jp.data() + Jp.size());
   }
   exchange_probes();
-  // Interface rows: residual values (both sides compute the same) and this side's Jacobian rows.
+  // Interface rows: residual values (both sides compute the same) and this side's Jacobian rows, which the
+  // neighbour receives to form the coupling block.
   std::vector<MPI_Request> requests;
   for (int l = 0; l < nowned_; ++l) {
-    std::vector<double>& p = pack[l];
+    GnBlocks& G = gn_[l];
     for (Face& F : faces_[l]) {
       const double* own = probes_[l].data() + F.probe_begin * W;
       const double* va = F.side_a ? own : F.remote.data();
@@ -381,52 +381,76 @@ double DecomposedLoss::normal_equations(const double* theta, std::vector<double>
       }
       const int m = static_cast<int>(rv.size());
       if (m > 0) {
-        dsyrk_("U", "N", &B, &m, &a1, F.jac_own.data(), &B, &a1, p.data(), &B);
-        dgemv_("N", &B, &m, &a1, F.jac_own.data(), &B, rv.data(), &one, &a1, p.data() + B * B, &one);
+        dsyrk_("U", "N", &B, &m, &a1, F.jac_own.data(), &B, &a1, G.diag.data(), &B);
+        dgemv_("N", &B, &m, &a1, F.jac_own.data(), &B, rv.data(), &one, &a1, G.g.data(), &one);
       }
       if (F.side_a)
-        for (double v : rv) p[B * B + B] += v * v;
-      // Side B sends its rows to side A, which forms the coupling block.
-      const int owner = dec_.owner(F.other);
+        for (double v : rv) G.f += v * v;  // the face's rows counted once
       F.jac_remote.resize(F.jac_own.size());
+      const int owner = dec_.owner(F.other);
       if (owner == rank_) {
-        if (!F.side_a)
-          for (Face& G : faces_[F.other - first_])
-            if (G.index == F.index) G.jac_remote = F.jac_own;
+        for (Face& H : faces_[F.other - first_])
+          if (H.index == F.index) H.jac_remote = F.jac_own;
       } else {
-        requests.emplace_back();
         const int tag = static_cast<int>(dec_.faces().size()) + F.index;
-        if (F.side_a)
-          PIGX_MPI(MPI_Irecv(F.jac_remote.data(), static_cast<int>(F.jac_remote.size()), MPI_DOUBLE, owner,
-                             tag, comm_, &requests.back()));
-        else
-          PIGX_MPI(MPI_Isend(F.jac_own.data(), static_cast<int>(F.jac_own.size()), MPI_DOUBLE, owner, tag,
-                             comm_, &requests.back()));
+        requests.emplace_back();
+        PIGX_MPI(MPI_Irecv(F.jac_remote.data(), static_cast<int>(F.jac_remote.size()), MPI_DOUBLE, owner, tag,
+                           comm_, &requests.back()));
+        requests.emplace_back();
+        PIGX_MPI(MPI_Isend(F.jac_own.data(), static_cast<int>(F.jac_own.size()), MPI_DOUBLE, owner, tag, comm_,
+                           &requests.back()));
       }
     }
   }
   PIGX_MPI(MPI_Waitall(static_cast<int>(requests.size()), requests.data(), MPI_STATUSES_IGNORE));
+  // Coupling blocks: rows of this subdomain's parameters, columns of the neighbour's.
   for (int l = 0; l < nowned_; ++l)
     for (Face& F : faces_[l]) {
-      if (!F.side_a) continue;
       const int m = static_cast<int>(F.jac_own.size() / B);
-      const std::size_t base = pack[l].size();
-      pack[l].resize(base + static_cast<std::size_t>(B) * B, 0.0);
-      const double a0 = 0.0;
+      std::vector<double> K(static_cast<std::size_t>(B) * B, 0.0);
       if (m > 0)
-        dgemm_("N", "T", &B, &B, &m, &a1, F.jac_own.data(), &B, F.jac_remote.data(), &B, &a0,
-               pack[l].data() + base, &B);
+        dgemm_("N", "T", &B, &B, &m, &a1, F.jac_own.data(), &B, F.jac_remote.data(), &B, &a0, K.data(), &B);
+      gn_[l].coupling.push_back(std::move(K));
     }
+}
+
+std::vector<double> DecomposedLoss::gather_blocks(const std::vector<double>& mine, int per_subdomain) const {
+  int nranks;
+  PIGX_MPI(MPI_Comm_size(comm_, &nranks));
+  std::vector<int> counts(nranks), displs(nranks);
+  for (int r = 0; r < nranks; ++r) {
+    int first, n;
+    dec_.owned(r, first, n);
+    counts[r] = n * per_subdomain, displs[r] = first * per_subdomain;
+  }
+  std::vector<double> all(static_cast<std::size_t>(dec_.count()) * per_subdomain);
+  PIGX_MPI(MPI_Allgatherv(mine.data(), nowned_ * per_subdomain, MPI_DOUBLE, all.data(), counts.data(),
+                          displs.data(), MPI_DOUBLE, comm_));
+  return all;
+}
+
+double DecomposedLoss::normal_equations(const double* theta, std::vector<double>& A, std::vector<double>& g) {
+  assemble_blocks(theta);
+  const int B = static_cast<int>(block_);
   // Every rank gets every block (rank order is subdomain order) and assembles in subdomain order.
   std::vector<double> mine;
-  for (const auto& p : pack) mine.insert(mine.end(), p.begin(), p.end());
+  for (int l = 0; l < nowned_; ++l) {
+    const GnBlocks& G = gn_[l];
+    mine.insert(mine.end(), G.diag.begin(), G.diag.end());
+    mine.insert(mine.end(), G.g.begin(), G.g.end());
+    mine.push_back(G.f);
+    for (std::size_t k = 0; k < faces_[l].size(); ++k)
+      if (faces_[l][k].side_a) mine.insert(mine.end(), G.coupling[k].begin(), G.coupling[k].end());
+  }
+  int nranks;
+  PIGX_MPI(MPI_Comm_size(comm_, &nranks));
   const int n_mine = static_cast<int>(mine.size());
   std::vector<int> counts(nranks), displs(nranks, 0);
   PIGX_MPI(MPI_Allgather(&n_mine, 1, MPI_INT, counts.data(), 1, MPI_INT, comm_));
   for (int r = 1; r < nranks; ++r) displs[r] = displs[r - 1] + counts[r - 1];
   std::vector<double> all(displs[nranks - 1] + counts[nranks - 1]);
-  PIGX_MPI(MPI_Allgatherv(mine.data(), n_mine, MPI_DOUBLE, all.data(), counts.data(), displs.data(),
-                          MPI_DOUBLE, comm_));
+  PIGX_MPI(MPI_Allgatherv(mine.data(), n_mine, MPI_DOUBLE, all.data(), counts.data(), displs.data(), MPI_DOUBLE,
+                          comm_));
   const long long P = size();
   A.assign(static_cast<std::size_t>(P * P), 0.0);
   g.assign(P, 0.0);
@@ -449,6 +473,122 @@ double DecomposedLoss::normal_equations(const double* theta, std::vector<double>
     }
   }
   return f;
+}
+
+double DecomposedLoss::gauss_newton(const double* theta, std::vector<double>& g, std::vector<double>& diag) {
+  assemble_blocks(theta);
+  const int B = static_cast<int>(block_);
+  std::vector<double> mine;
+  for (const GnBlocks& G : gn_) {
+    mine.insert(mine.end(), G.g.begin(), G.g.end());
+    for (int i = 0; i < B; ++i) mine.push_back(G.diag[i + i * B]);
+    mine.push_back(G.f);
+  }
+  const std::vector<double> all = gather_blocks(mine, 2 * B + 1);
+  g.assign(size(), 0.0);
+  diag.assign(size(), 0.0);
+  double f = 0;
+  for (int s = 0; s < dec_.count(); ++s) {
+    const double* at = all.data() + static_cast<std::size_t>(s) * (2 * B + 1);
+    std::copy(at, at + B, g.begin() + s * block_);
+    std::copy(at + B, at + 2 * B, diag.begin() + s * block_);
+    f += at[2 * B];
+  }
+  return f;
+}
+
+double DecomposedLoss::ordered_dot(const std::vector<double>& a, const std::vector<double>& b) const {
+  std::vector<double> partial(nowned_, 0.0);
+  for (int l = 0; l < nowned_; ++l)
+    for (long long i = l * block_; i < (l + 1) * block_; ++i) partial[l] += a[i] * b[i];
+  const std::vector<double> all = gather_blocks(partial, 1);
+  double sum = 0;
+  for (double v : all) sum += v;
+  return sum;
+}
+
+void DecomposedLoss::apply_blocks(const std::vector<double>& x, std::vector<double>& y) {
+  const int B = static_cast<int>(block_), one = 1;
+  const double a1 = 1.0, a0 = 0.0;
+  // The neighbours' blocks of x (non-blocking exchange with the owners of neighbouring subdomains).
+  std::vector<MPI_Request> requests;
+  std::vector<std::vector<std::vector<double>>> remote(nowned_);
+  for (int l = 0; l < nowned_; ++l) {
+    remote[l].resize(faces_[l].size());
+    for (std::size_t k = 0; k < faces_[l].size(); ++k) {
+      const Face& F = faces_[l][k];
+      const int owner = dec_.owner(F.other);
+      std::vector<double>& in = remote[l][k];
+      if (owner == rank_) {
+        const double* src = x.data() + (F.other - first_) * block_;
+        in.assign(src, src + B);
+        continue;
+      }
+      in.resize(B);
+      const int tag = 2 * static_cast<int>(dec_.faces().size()) + F.index;
+      requests.emplace_back();
+      PIGX_MPI(MPI_Irecv(in.data(), B, MPI_DOUBLE, owner, tag, comm_, &requests.back()));
+      requests.emplace_back();
+      PIGX_MPI(MPI_Isend(x.data() + l * block_, B, MPI_DOUBLE, owner, tag, comm_, &requests.back()));
+    }
+  }
+  PIGX_MPI(MPI_Waitall(static_cast<int>(requests.size()), requests.data(), MPI_STATUSES_IGNORE));
+  y.assign(x.size(), 0.0);
+  for (int l = 0; l < nowned_; ++l) {
+    double* yl = y.data() + l * block_;
+    dsymv_("U", &B, &a1, gn_[l].diag.data(), &B, x.data() + l * block_, &one, &a0, yl, &one);
+    for (std::size_t k = 0; k < faces_[l].size(); ++k)
+      dgemv_("N", &B, &B, &a1, gn_[l].coupling[k].data(), &B, remote[l][k].data(), &one, &a1, yl, &one);
+  }
+}
+
+bool DecomposedLoss::solve_damped(const std::vector<double>& shift, const std::vector<double>& rhs,
+                                  std::vector<double>& x, double& xAx) {
+  const int B = static_cast<int>(block_), one = 1;
+  const long long n = view_size(), v0 = view_begin();
+  // Block-Jacobi preconditioner: Cholesky of each owned subdomain's damped diagonal block.
+  std::vector<std::vector<double>> chol(nowned_);
+  for (int l = 0; l < nowned_; ++l) {
+    chol[l] = gn_[l].diag;
+    for (int i = 0; i < B; ++i) chol[l][i + i * B] += shift[v0 + l * block_ + i];
+    int info = 0;
+    dpotrf_("U", &B, chol[l].data(), &B, &info);
+    if (info != 0) return false;
+  }
+  auto precondition = [&](const std::vector<double>& r, std::vector<double>& z) {
+    z = r;
+    for (int l = 0; l < nowned_; ++l) {
+      int info = 0;
+      dpotrs_("U", &B, &one, chol[l].data(), &B, z.data() + l * block_, &B, &info);
+    }
+  };
+  auto apply = [&](const std::vector<double>& p, std::vector<double>& q) {
+    apply_blocks(p, q);
+    for (long long i = 0; i < n; ++i) q[i] += shift[v0 + i] * p[i];
+  };
+  // Preconditioned conjugate gradients on this rank's slice; every reduction in subdomain order.
+  std::vector<double> xl(n, 0.0), r(rhs.begin() + v0, rhs.begin() + v0 + n), z, p, q;
+  const double rhs_norm = std::sqrt(ordered_dot(r, r));
+  precondition(r, z);
+  p = z;
+  double rz = ordered_dot(r, z);
+  bool converged = rhs_norm == 0;
+  cg_iterations_ = 0;
+  for (int it = 0; it < cg_max_iterations_ && !converged; ++it, ++cg_iterations_) {
+    apply(p, q);
+    const double alpha = rz / ordered_dot(p, q);
+    for (long long i = 0; i < n; ++i) xl[i] += alpha * p[i], r[i] -= alpha * q[i];
+    converged = std::sqrt(ordered_dot(r, r)) <= cg_tolerance_ * rhs_norm;
+    if (converged) break;
+    precondition(r, z);
+    const double rz_new = ordered_dot(r, z);
+    for (long long i = 0; i < n; ++i) p[i] = z[i] + rz_new / rz * p[i];
+    rz = rz_new;
+  }
+  apply_blocks(xl, q);  // undamped A x for the predicted decrease
+  xAx = ordered_dot(xl, q);
+  x = gather_blocks(xl, B);
+  return converged;
 }
 
 }  // namespace pigx
