@@ -108,10 +108,17 @@ solve("too few residual points" "invalid value '100' for key 'sampling.residual'
 solve("too few boundary points"
       "invalid value '3' for key 'sampling.boundary': expected 0 (no boundary term) or at least 4 points" ${ini}
       --sampling.boundary=3)
-# 7. Domain decomposition: only 1 in this build, one count per axis.
-solve("subdomains > 1"
-      "domain.subdomains = 2x2: domain decomposition is not available in this build; expected 1" ${ini}
-      --domain.subdomains=2x2)
+# 7. Domain decomposition: one count per axis, no cut periodic axis, conditions the PDE's order supports.
+solve("subdomains: one count for two axes" "invalid value '4' for key 'domain.subdomains': expected 2 counts"
+      ${ini} --domain.subdomains=4)
+solve("subdomains: periodic axis cut"
+      "invalid value '2x1' for key 'domain.subdomains': expected 1 along the periodic axis x"
+      ${SOURCE}/examples/allen_cahn.ini --domain.subdomains=2x1)
+solve("interface weight" "invalid value '-1' for key 'interface.flux_weight': expected a weight >= 0" ${ini}
+      --domain.subdomains=2x1 --interface.flux_weight=-1)
+solve("interface condition above the PDE order"
+      "invalid value 'true' for key 'interface.second_normal': expected false for problem flow_mixing"
+      ${SOURCE}/examples/flow_mixing.ini --domain.subdomains=1x1x2 --interface.second_normal=true)
 solve("subdomains axis count" "invalid value '2x2x2' for key 'domain.subdomains': expected 2 counts" ${ini}
       --domain.subdomains=2x2x2)
 # 8a. Inverse problems (docs/inverse_problems.md): coefficients and observation files. Shapes of real
@@ -161,6 +168,9 @@ if(MPIEXEC)
   endforeach()
   file(REMOVE_RECURSE ${codes})
   message("too many ranks: every rank exited with 2")
+  expect_rejected("more ranks than subdomains"
+                  "invalid value '2x1' for key 'domain.subdomains' on 3 MPI ranks: expected at least 3 subdomains"
+                  ${MPIEXEC} -n 3 ${SOLVE} ${ini} --domain.subdomains=2x1 --output.dir=${out})
 endif()
 # 10. Missing config file and an output directory that cannot be created.
 solve("missing config" "invalid value '${WORK}/missing.ini' for key 'config file': expected a readable INI file"

@@ -149,24 +149,56 @@ TEST(Config, TooFewCollocationPointsForTheModel) {
   EXPECT_NO_THROW(read_command_line({ac, "--sampling.boundary=1"}, builtin_pdes()));
 }
 
-TEST(Config, SubdomainsAcceptOnlyOne) {
+TEST(Config, SubdomainsOneCountPerAxis) {
   const auto ini = write_ini("g.ini", kGood);  // helmholtz: axes x, y
   EXPECT_EQ(read_command_line({ini}, builtin_pdes()).config.subdomains, (std::vector<int>{1, 1}));
   EXPECT_EQ(read_command_line({ini, "--domain.subdomains=1x1"}, builtin_pdes()).config.subdomains,
             (std::vector<int>{1, 1}));
-  expect_input_error(
-      {ini, "--domain.subdomains=2x2"},
-      {"domain.subdomains = 2x2: domain decomposition is not available in this build; expected 1"});
-  expect_input_error({ini, "--domain.subdomains=4"}, {"domain.subdomains = 4", "expected 1"});
+  EXPECT_EQ(read_command_line({ini, "--domain.subdomains=2x3"}, builtin_pdes()).config.subdomains,
+            (std::vector<int>{2, 3}));
+  expect_input_error({ini, "--domain.subdomains=4"}, {"'4'", "'domain.subdomains'", "2 counts", "4x4"});
   expect_input_error({ini, "--domain.subdomains=2x2x2"},
                      {"'2x2x2'", "'domain.subdomains'", "2 counts", "(x, y)", "got 3"});
   expect_input_error({ini, "--domain.subdomains=1x1x1"}, {"'1x1x1'", "2 counts"});
+  expect_input_error({ini, "--domain.subdomains=300x300"}, {"'300x300'", "at most 65536"});
   for (const char* bad : {"0", "1x", "x1", "two", "1,1", "-1"})
     expect_input_error({ini, std::string("--domain.subdomains=") + bad},
                        {"'domain.subdomains'", "positive counts"});
   const auto kg = write_ini("kg.ini", "[problem]\ntype = klein_gordon\n[model]\ngaussians = 10\n");
   EXPECT_EQ(read_command_line({kg, "--domain.subdomains=1x1x1"}, builtin_pdes()).config.subdomains,
             (std::vector<int>{1, 1, 1}));
+  const auto ac = write_ini("ac.ini", "[problem]\ntype = allen_cahn\n[model]\ngaussians = 10\n");
+  expect_input_error({ac, "--domain.subdomains=2x1"}, {"'2x1'", "periodic axis x"});
+  EXPECT_EQ(read_command_line({ac, "--domain.subdomains=1x2"}, builtin_pdes()).config.subdomains,
+            (std::vector<int>{1, 2}));
+}
+
+TEST(Config, InterfaceConditionsDefaultToXpinnAndTakeWeights) {
+  const auto ini = write_ini("g.ini", kGood);
+  const InterfaceSpec f = read_command_line({ini}, builtin_pdes()).config.interface;
+  EXPECT_EQ(f.conditions, (std::vector<std::string>{"average", "residual_continuity"}));
+  const InterfaceSpec g = read_command_line({ini, "--interface.flux=true", "--interface.flux_weight=0.5",
+                                             "--interface.average=false", "--interface.points=33"},
+                                            builtin_pdes())
+                              .config.interface;
+  EXPECT_EQ(g.conditions, (std::vector<std::string>{"residual_continuity", "flux"}));
+  EXPECT_EQ(g.weights, (std::vector<double>{1.0, 0.5}));
+  EXPECT_EQ(g.points_per_face, 33);
+  expect_input_error({ini, "--interface.flux_weight=-1"}, {"'interface.flux_weight'", "weight >= 0"});
+  expect_input_error({ini, "--interface.points=0"}, {"'interface.points'"});
+  expect_input_error({ini, "--interface.fluxx=true"}, {"interface.fluxx", "interface.flux"});
+}
+
+TEST(Config, DecomposedRunsNeedASubdomainPerRank) {
+  const auto ini = write_ini("g.ini", kGood);
+  const CommandLine cl = read_command_line({ini, "--domain.subdomains=2x1"}, builtin_pdes());
+  EXPECT_NO_THROW(check_rank_count(cl.config, 2));
+  try {
+    check_rank_count(cl.config, 3);
+    ADD_FAILURE() << "3 ranks for 2 subdomains accepted";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("at least 3 subdomains"), std::string::npos) << e.what();
+  }
 }
 
 TEST(Config, RankCountMustGiveEveryRankPointsOfEveryTerm) {
