@@ -314,11 +314,15 @@ double DecomposedLoss::test_error(const double* view, const TestGrid& grid, std:
   return std::sqrt(err / ref);
 }
 
+bool DecomposedLoss::computes_coupling(const Face& F) {
+  return F.side_a == (F.index % 2 == 0);
+}
+
 void DecomposedLoss::assemble_blocks(const double* theta) {
   const int B = static_cast<int>(block_), one = 1;
   const long long W = L_.width(), noff = static_cast<long long>(offsets_.size());
   const double a1 = 1.0, a0 = 0.0;
-  // Per owned subdomain: J^T J (upper triangle), J^T r and r.r of its own rows.
+  // Per owned subdomain: J^T J (upper triangle), J^T r and r.r of its own rows (probe rows excluded).
   gn_.assign(nowned_, GnBlocks{});
   std::vector<std::vector<double>> probe_jac(nowned_);
   View1 r_d;
@@ -329,7 +333,7 @@ void DecomposedLoss::assemble_blocks(const double* theta) {
     models_[l]->residuals_and_jacobian(th, r_d, J_d);
     auto r = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), r_d);
     auto J = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), J_d);
-    const int n = static_cast<int>(r.extent(0));
+    const int n = static_cast<int>(r.extent(0) - models_[l]->probe_count());  // the probes' rows are zero
     GnBlocks& G = gn_[l];
     G.diag.assign(static_cast<std::size_t>(B) * B, 0.0);
     G.g.assign(B, 0.0);
@@ -397,36 +401,23 @@ void DecomposedLoss::assemble_blocks(const double* theta) {
         PIGX_MPI(MPI_Irecv(F.jac_remote.data(), static_cast<int>(F.jac_remote.size()), MPI_DOUBLE, owner, tag,
                            comm_, &requests.back()));
         requests.emplace_back();
-        PIGX_MPI(MPI_Isend(F.jac_own.data(), static_cast<int>(F.jac_own.size()), MPI_DOUBLE, owner, tag, comm_,
-                           &requests.back()));
+        PIGX_MPI(MPI_Isend(F.jac_own.data(), static_cast<int>(F.jac_own.size()), MPI_DOUBLE, owner, tag,
+                           comm_, &requests.back()));
       }
     }
   }
   PIGX_MPI(MPI_Waitall(static_cast<int>(requests.size()), requests.data(), MPI_STATUSES_IGNORE));
-  // Coupling blocks: rows of this subdomain's parameters, columns of the neighbour's.
+  // Coupling blocks, one per face, by side A on even faces and side B on odd ones (which keeps the work even
+  // over the ranks): rows of this side's parameters, columns of the neighbour's.
   for (int l = 0; l < nowned_; ++l)
     for (Face& F : faces_[l]) {
-      const int m = static_cast<int>(F.jac_own.size() / B);
-      std::vector<double> K(static_cast<std::size_t>(B) * B, 0.0);
+      const bool mine = computes_coupling(F);
+      const int m = mine ? static_cast<int>(F.jac_own.size() / B) : 0;
+      std::vector<double> K(mine ? static_cast<std::size_t>(B) * B : 0, 0.0);
       if (m > 0)
         dgemm_("N", "T", &B, &B, &m, &a1, F.jac_own.data(), &B, F.jac_remote.data(), &B, &a0, K.data(), &B);
       gn_[l].coupling.push_back(std::move(K));
     }
-}
-
-std::vector<double> DecomposedLoss::gather_blocks(const std::vector<double>& mine, int per_subdomain) const {
-  int nranks;
-  PIGX_MPI(MPI_Comm_size(comm_, &nranks));
-  std::vector<int> counts(nranks), displs(nranks);
-  for (int r = 0; r < nranks; ++r) {
-    int first, n;
-    dec_.owned(r, first, n);
-    counts[r] = n * per_subdomain, displs[r] = first * per_subdomain;
-  }
-  std::vector<double> all(static_cast<std::size_t>(dec_.count()) * per_subdomain);
-  PIGX_MPI(MPI_Allgatherv(mine.data(), nowned_ * per_subdomain, MPI_DOUBLE, all.data(), counts.data(),
-                          displs.data(), MPI_DOUBLE, comm_));
-  return all;
 }
 
 double DecomposedLoss::normal_equations(const double* theta, std::vector<double>& A, std::vector<double>& g) {
@@ -440,7 +431,8 @@ double DecomposedLoss::normal_equations(const double* theta, std::vector<double>
     mine.insert(mine.end(), G.g.begin(), G.g.end());
     mine.push_back(G.f);
     for (std::size_t k = 0; k < faces_[l].size(); ++k)
-      if (faces_[l][k].side_a) mine.insert(mine.end(), G.coupling[k].begin(), G.coupling[k].end());
+      if (computes_coupling(faces_[l][k]))
+        mine.insert(mine.end(), G.coupling[k].begin(), G.coupling[k].end());
   }
   int nranks;
   PIGX_MPI(MPI_Comm_size(comm_, &nranks));
@@ -449,8 +441,8 @@ double DecomposedLoss::normal_equations(const double* theta, std::vector<double>
   PIGX_MPI(MPI_Allgather(&n_mine, 1, MPI_INT, counts.data(), 1, MPI_INT, comm_));
   for (int r = 1; r < nranks; ++r) displs[r] = displs[r - 1] + counts[r - 1];
   std::vector<double> all(displs[nranks - 1] + counts[nranks - 1]);
-  PIGX_MPI(MPI_Allgatherv(mine.data(), n_mine, MPI_DOUBLE, all.data(), counts.data(), displs.data(), MPI_DOUBLE,
-                          comm_));
+  PIGX_MPI(MPI_Allgatherv(mine.data(), n_mine, MPI_DOUBLE, all.data(), counts.data(), displs.data(),
+                          MPI_DOUBLE, comm_));
   const long long P = size();
   A.assign(static_cast<std::size_t>(P * P), 0.0);
   g.assign(P, 0.0);
@@ -458,137 +450,28 @@ double DecomposedLoss::normal_equations(const double* theta, std::vector<double>
   std::size_t at = 0;
   for (int s = 0; s < dec_.count(); ++s) {
     const long long s0 = s * block_;
-    for (int j = 0; j < B; ++j)
-      for (int i = 0; i <= j; ++i) A[(s0 + i) + (s0 + j) * P] = all[at + i + j * B];
+    for (int j = 0; j < B; ++j)  // column by column: the upper triangle of the diagonal block
+      std::copy_n(&all[at + static_cast<std::size_t>(j) * B], j + 1, &A[s0 + (s0 + j) * P]);
     at += static_cast<std::size_t>(B) * B;
     for (int i = 0; i < B; ++i) g[s0 + i] = all[at + i];
     at += B;
     f += all[at++];
-    for (const SharedFace& sf : dec_.faces()) {
-      if (sf.a != s) continue;
-      const long long b0 = sf.b * block_;
-      for (int j = 0; j < B; ++j)
-        for (int i = 0; i < B; ++i) A[(s0 + i) + (b0 + j) * P] = all[at + i + j * B];
+    for (std::size_t f = 0; f < dec_.faces().size(); ++f) {
+      const SharedFace& sf = dec_.faces()[f];
+      const bool side_a = sf.a == s;
+      if ((!side_a && sf.b != s) || side_a != (f % 2 == 0)) continue;  // not computed by s
+      const long long a0 = sf.a * block_, b0 = sf.b * block_;
+      const double* K = &all[at];
+      if (side_a)
+        for (int j = 0; j < B; ++j)
+          std::copy_n(K + static_cast<std::size_t>(j) * B, B, &A[a0 + (b0 + j) * P]);
+      else  // side B's block is the transpose
+        for (int j = 0; j < B; ++j)
+          for (int i = 0; i < B; ++i) A[(a0 + i) + (b0 + j) * P] = K[j + static_cast<std::size_t>(i) * B];
       at += static_cast<std::size_t>(B) * B;
     }
   }
   return f;
-}
-
-double DecomposedLoss::gauss_newton(const double* theta, std::vector<double>& g, std::vector<double>& diag) {
-  assemble_blocks(theta);
-  const int B = static_cast<int>(block_);
-  std::vector<double> mine;
-  for (const GnBlocks& G : gn_) {
-    mine.insert(mine.end(), G.g.begin(), G.g.end());
-    for (int i = 0; i < B; ++i) mine.push_back(G.diag[i + i * B]);
-    mine.push_back(G.f);
-  }
-  const std::vector<double> all = gather_blocks(mine, 2 * B + 1);
-  g.assign(size(), 0.0);
-  diag.assign(size(), 0.0);
-  double f = 0;
-  for (int s = 0; s < dec_.count(); ++s) {
-    const double* at = all.data() + static_cast<std::size_t>(s) * (2 * B + 1);
-    std::copy(at, at + B, g.begin() + s * block_);
-    std::copy(at + B, at + 2 * B, diag.begin() + s * block_);
-    f += at[2 * B];
-  }
-  return f;
-}
-
-double DecomposedLoss::ordered_dot(const std::vector<double>& a, const std::vector<double>& b) const {
-  std::vector<double> partial(nowned_, 0.0);
-  for (int l = 0; l < nowned_; ++l)
-    for (long long i = l * block_; i < (l + 1) * block_; ++i) partial[l] += a[i] * b[i];
-  const std::vector<double> all = gather_blocks(partial, 1);
-  double sum = 0;
-  for (double v : all) sum += v;
-  return sum;
-}
-
-void DecomposedLoss::apply_blocks(const std::vector<double>& x, std::vector<double>& y) {
-  const int B = static_cast<int>(block_), one = 1;
-  const double a1 = 1.0, a0 = 0.0;
-  // The neighbours' blocks of x (non-blocking exchange with the owners of neighbouring subdomains).
-  std::vector<MPI_Request> requests;
-  std::vector<std::vector<std::vector<double>>> remote(nowned_);
-  for (int l = 0; l < nowned_; ++l) {
-    remote[l].resize(faces_[l].size());
-    for (std::size_t k = 0; k < faces_[l].size(); ++k) {
-      const Face& F = faces_[l][k];
-      const int owner = dec_.owner(F.other);
-      std::vector<double>& in = remote[l][k];
-      if (owner == rank_) {
-        const double* src = x.data() + (F.other - first_) * block_;
-        in.assign(src, src + B);
-        continue;
-      }
-      in.resize(B);
-      const int tag = 2 * static_cast<int>(dec_.faces().size()) + F.index;
-      requests.emplace_back();
-      PIGX_MPI(MPI_Irecv(in.data(), B, MPI_DOUBLE, owner, tag, comm_, &requests.back()));
-      requests.emplace_back();
-      PIGX_MPI(MPI_Isend(x.data() + l * block_, B, MPI_DOUBLE, owner, tag, comm_, &requests.back()));
-    }
-  }
-  PIGX_MPI(MPI_Waitall(static_cast<int>(requests.size()), requests.data(), MPI_STATUSES_IGNORE));
-  y.assign(x.size(), 0.0);
-  for (int l = 0; l < nowned_; ++l) {
-    double* yl = y.data() + l * block_;
-    dsymv_("U", &B, &a1, gn_[l].diag.data(), &B, x.data() + l * block_, &one, &a0, yl, &one);
-    for (std::size_t k = 0; k < faces_[l].size(); ++k)
-      dgemv_("N", &B, &B, &a1, gn_[l].coupling[k].data(), &B, remote[l][k].data(), &one, &a1, yl, &one);
-  }
-}
-
-bool DecomposedLoss::solve_damped(const std::vector<double>& shift, const std::vector<double>& rhs,
-                                  std::vector<double>& x, double& xAx) {
-  const int B = static_cast<int>(block_), one = 1;
-  const long long n = view_size(), v0 = view_begin();
-  // Block-Jacobi preconditioner: Cholesky of each owned subdomain's damped diagonal block.
-  std::vector<std::vector<double>> chol(nowned_);
-  for (int l = 0; l < nowned_; ++l) {
-    chol[l] = gn_[l].diag;
-    for (int i = 0; i < B; ++i) chol[l][i + i * B] += shift[v0 + l * block_ + i];
-    int info = 0;
-    dpotrf_("U", &B, chol[l].data(), &B, &info);
-    if (info != 0) return false;
-  }
-  auto precondition = [&](const std::vector<double>& r, std::vector<double>& z) {
-    z = r;
-    for (int l = 0; l < nowned_; ++l) {
-      int info = 0;
-      dpotrs_("U", &B, &one, chol[l].data(), &B, z.data() + l * block_, &B, &info);
-    }
-  };
-  auto apply = [&](const std::vector<double>& p, std::vector<double>& q) {
-    apply_blocks(p, q);
-    for (long long i = 0; i < n; ++i) q[i] += shift[v0 + i] * p[i];
-  };
-  // Preconditioned conjugate gradients on this rank's slice; every reduction in subdomain order.
-  std::vector<double> xl(n, 0.0), r(rhs.begin() + v0, rhs.begin() + v0 + n), z, p, q;
-  const double rhs_norm = std::sqrt(ordered_dot(r, r));
-  precondition(r, z);
-  p = z;
-  double rz = ordered_dot(r, z);
-  bool converged = rhs_norm == 0;
-  cg_iterations_ = 0;
-  for (int it = 0; it < cg_max_iterations_ && !converged; ++it, ++cg_iterations_) {
-    apply(p, q);
-    const double alpha = rz / ordered_dot(p, q);
-    for (long long i = 0; i < n; ++i) xl[i] += alpha * p[i], r[i] -= alpha * q[i];
-    converged = std::sqrt(ordered_dot(r, r)) <= cg_tolerance_ * rhs_norm;
-    if (converged) break;
-    precondition(r, z);
-    const double rz_new = ordered_dot(r, z);
-    for (long long i = 0; i < n; ++i) p[i] = z[i] + rz_new / rz * p[i];
-    rz = rz_new;
-  }
-  apply_blocks(xl, q);  // undamped A x for the predicted decrease
-  xAx = ordered_dot(xl, q);
-  x = gather_blocks(xl, B);
-  return converged;
 }
 
 }  // namespace pigx

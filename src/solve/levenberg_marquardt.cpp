@@ -10,6 +10,7 @@
 #include <cmath>
 
 #include "pigx/core/error.hpp"
+#include "pigx/parallel/distributed_cholesky.hpp"
 #include "pigx/parallel/mpi_check.hpp"
 
 namespace pigx {
@@ -20,50 +21,34 @@ long long LevenbergMarquardt::run(std::vector<double>& theta, long long iteratio
                                   const std::function<bool(long long, double)>& after_step) {
   const PetscBLASInt P = static_cast<PetscBLASInt>(theta.size()), one = 1;
   const long long view = loss_.view_begin();
-  std::vector<double> A, M, g, delta(P), trial(P);
+  std::vector<double> A, M, g, delta(P), trial(P), shift(P);
   std::vector<double> terms;
   if (terms_.empty()) loss_.evaluate(theta.data() + view, nullptr, terms_);
   if (scale_.size() != theta.size()) scale_.assign(theta.size(), 0.0);
   long long step = 0;
-  const bool distributed = loss_.distributed_gauss_newton();
-  std::vector<double> diag(P), shift(P);
   while (step < iterations) {
-    // J^T J: dense on every rank, or kept in pieces by the loss (decomposed problems; solved by CG).
-    const double f = distributed ? loss_.gauss_newton(theta.data(), g, diag) : loss_.normal_equations(theta.data(), A, g);
+    const double f = loss_.normal_equations(theta.data(), A, g);
     ++jacobians_;
-    if (!distributed)
-      for (PetscBLASInt j = 0; j < P; ++j) diag[j] = A[j + j * P];
     double amax = 0;
-    for (PetscBLASInt j = 0; j < P; ++j) amax = std::max(amax, diag[j]);
-    for (PetscBLASInt j = 0; j < P; ++j) scale_[j] = std::max({scale_[j], diag[j], 1e-10 * amax});
+    for (PetscBLASInt j = 0; j < P; ++j) amax = std::max(amax, A[j + j * P]);
+    for (PetscBLASInt j = 0; j < P; ++j) scale_[j] = std::max({scale_[j], A[j + j * P], 1e-10 * amax});
     // Damped steps until one lowers the loss (or the damping explodes).
     double f_new = f;
     for (int attempt = 0; attempt < 30; ++attempt) {
-      double gd = 0, dAd = 0;
-      if (distributed) {
-        for (PetscBLASInt j = 0; j < P; ++j) shift[j] = mu_ * scale_[j], trial[j] = -g[j];
-        loss_.solve_damped(shift, trial, delta, dAd);  // an inexact step is judged by rho like any other
-        for (PetscBLASInt i = 0; i < P; ++i) gd += g[i] * delta[i];
-      } else {
-        M = A;
-        for (PetscBLASInt j = 0; j < P; ++j) M[j + j * P] += mu_ * scale_[j];
-        PetscBLASInt info = 0;
-        LAPACKpotrf_("U", &P, M.data(), &P, &info);
-        if (info != 0) {
-          mu_ *= nu_, nu_ *= 2;
-          continue;
-        }
-        for (PetscBLASInt j = 0; j < P; ++j) delta[j] = -g[j];
-        LAPACKpotrs_("U", &P, &one, M.data(), &P, delta.data(), &P, &info);
-        PIGX_CHECK(info == 0, "LAPACK potrs failed with info ", info);
-        for (PetscBLASInt i = 0; i < P; ++i) {
-          gd += g[i] * delta[i];
-          double row = A[i + i * P] * delta[i];
-          for (PetscBLASInt j = 0; j < i; ++j) row += A[j + i * P] * delta[j];
-          for (PetscBLASInt j = i + 1; j < P; ++j) row += A[i + j * P] * delta[j];
-          dAd += delta[i] * row;
-        }
+      for (PetscBLASInt j = 0; j < P; ++j) shift[j] = mu_ * scale_[j];
+      // The factorisation's work is spread over the ranks (every rank holds A and gets the factor).
+      if (distributed_cholesky(loss_.comm(), P, A, shift, M) != 0) {
+        mu_ *= nu_, nu_ *= 2;
+        continue;
       }
+      PetscBLASInt info = 0;
+      for (PetscBLASInt j = 0; j < P; ++j) delta[j] = -g[j];
+      LAPACKpotrs_("U", &P, &one, M.data(), &P, delta.data(), &P, &info);
+      PIGX_CHECK(info == 0, "LAPACK potrs failed with info ", info);
+      // d solves (A + mu S) d = -g, so d.A d = -g.d - mu d.S d: no second pass over A.
+      double gd = 0, dSd = 0;
+      for (PetscBLASInt i = 0; i < P; ++i) gd += g[i] * delta[i], dSd += scale_[i] * delta[i] * delta[i];
+      const double dAd = -gd - mu_ * dSd;
       // Predicted decrease of ||r + J d||^2: -(2 g.d + d.A d).
       const double predicted = -(2 * gd + dAd);
       for (PetscBLASInt i = 0; i < P; ++i) trial[i] = theta[i] + delta[i];

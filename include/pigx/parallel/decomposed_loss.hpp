@@ -42,15 +42,6 @@ class DecomposedLoss : public GlobalLoss {
   double test_error(const double* view, const TestGrid& grid, std::vector<double>* u_root) override;
   long long evaluations() const override { return evaluations_; }
   double normal_equations(const double* theta, std::vector<double>& A, std::vector<double>& g) override;
-  bool distributed_gauss_newton() const override { return true; }
-  double gauss_newton(const double* theta, std::vector<double>& g, std::vector<double>& diag) override;
-  bool solve_damped(const std::vector<double>& shift, const std::vector<double>& rhs, std::vector<double>& x,
-                    double& xAx) override;
-  /// Conjugate-gradient iterations of the last solve_damped(). Not collective.
-  int cg_iterations() const { return cg_iterations_; }
-  /// Stopping rule of solve_damped's conjugate gradients (relative residual, iteration cap). Not collective.
-  void set_cg(double tolerance, int max_iterations) { cg_tolerance_ = tolerance, cg_max_iterations_ = max_iterations; }
-
   /// Parameters of one subdomain model. Not collective.
   long long block() const { return block_; }
   /// Initial parameters of every subdomain (the full vector; subdomain s seeded from seed and s). Not
@@ -72,16 +63,15 @@ class DecomposedLoss : public GlobalLoss {
     std::vector<int> slot;  // condition offset q -> probe slot
   };
   // Gauss-Newton blocks of one owned subdomain: J^T J of its rows (upper triangle), J^T r, r.r, and one
-  // coupling block per face (rows: its parameters, columns: the neighbour's).
+  // coupling block per face it computes (rows: its parameters, columns: the neighbour's).
   struct GnBlocks {
     std::vector<double> diag, g;
     double f = 0;
     std::vector<std::vector<double>> coupling;
   };
   void assemble_blocks(const double* theta);
-  std::vector<double> gather_blocks(const std::vector<double>& mine, int per_subdomain) const;
-  double ordered_dot(const std::vector<double>& a, const std::vector<double>& b) const;
-  void apply_blocks(const std::vector<double>& x, std::vector<double>& y);
+  // Side A forms the coupling block of even faces, side B that of odd ones.
+  static bool computes_coupling(const Face& F);
   void exchange_probes();
   double interface_terms(bool gradient, std::vector<double>& sub_terms);
   double gather_terms(std::vector<double>& sub_terms, std::vector<double>& term_loss);
@@ -105,9 +95,6 @@ class DecomposedLoss : public GlobalLoss {
   long long evaluations_ = 0, bytes_sent_ = 0;
   long long face_points_total_ = 0;  // interface points over all faces (the conditions' mean)
   std::vector<GnBlocks> gn_;         // from the last assemble_blocks()
-  double cg_tolerance_ = 1e-6;
-  int cg_max_iterations_ = 1000;
-  int cg_iterations_ = 0;
 };
 
 }  // namespace pigx

@@ -42,22 +42,6 @@ class GlobalLoss {
   /// least) and g = J^T r of the residual vector r whose squared norm is the loss; returns the loss.
   /// Identical on every rank.
   virtual double normal_equations(const double* theta, std::vector<double>& A, std::vector<double>& g) = 0;
-  /// True when gauss_newton() and solve_damped() are available: J^T J stays distributed over the ranks.
-  /// Not collective.
-  virtual bool distributed_gauss_newton() const { return false; }
-  /// Distributed Gauss-Newton data at the full parameter vector theta: keeps J^T J in pieces for
-  /// solve_damped() and returns the loss, with g = J^T r and diag(J^T J) in full on every rank.
-  virtual double gauss_newton(const double*, std::vector<double>&, std::vector<double>&) { return unsupported(); }
-  /// Solves (J^T J + diag(shift)) x = rhs (full-length vectors, x full on return) for the last gauss_newton()
-  /// and sets xAx = x . J^T J x; false when the iterative solve did not reach its tolerance (x is then the
-  /// last iterate).
-  virtual bool solve_damped(const std::vector<double>&, const std::vector<double>&, std::vector<double>&,
-                            double&) {
-    return unsupported() != 0;
-  }
-
- private:
-  static double unsupported();
 };
 
 }  // namespace pigx
