@@ -444,7 +444,8 @@ double DecomposedLoss::normal_equations(const double* theta, std::vector<double>
   PIGX_MPI(MPI_Allgatherv(mine.data(), n_mine, MPI_DOUBLE, all.data(), counts.data(), displs.data(),
                           MPI_DOUBLE, comm_));
   const long long P = size();
-  A.assign(static_cast<std::size_t>(P * P), 0.0);
+  // Every block that can be non-zero is rewritten below; the rest stays zero from the first call.
+  if (A.size() != static_cast<std::size_t>(P * P)) A.assign(static_cast<std::size_t>(P * P), 0.0);
   g.assign(P, 0.0);
   double f = 0;
   std::size_t at = 0;
