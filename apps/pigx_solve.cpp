@@ -14,31 +14,9 @@
 #include "pigx/app/run_config.hpp"
 #include "pigx/app/run_solve.hpp"
 #include "pigx/core/error.hpp"
+#include "program_support.hpp"
 
-namespace {
-
-// Splits argv: single-dash arguments (and their values) are PETSc's, the rest pigx's.
-void split_arguments(int argc, char** argv, std::vector<std::string>& pigx, std::vector<char*>& petsc) {
-  petsc.push_back(argv[0]);
-  for (int i = 1; i < argc; ++i) {
-    const std::string a = argv[i];
-    if (a.size() > 1 && a[0] == '-' && a[1] != '-' && a != "-h") {
-      petsc.push_back(argv[i]);
-      if (i + 1 < argc && argv[i + 1][0] != '-' && std::string(argv[i + 1]).find(".ini") == std::string::npos)
-        petsc.push_back(argv[++i]);
-    } else {
-      pigx.push_back(a);
-    }
-  }
-  petsc.push_back(nullptr);
-}
-
-int report(int rank, const pigx::Error& e) {
-  if (rank == 0) std::cerr << "pigx-solve: error: " << e.what() << "\n";
-  return e.kind() == pigx::ErrorKind::Input ? 2 : 1;
-}
-
-}  // namespace
+using pigx::program::split_arguments;
 
 int main(int argc, char** argv) {
   MPI_Init(&argc, &argv);
@@ -52,7 +30,7 @@ int main(int argc, char** argv) {
   try {
     cl = pigx::read_command_line(args, pigx::builtin_pdes());
   } catch (const pigx::Error& e) {
-    code = report(rank, e);
+    code = pigx::program::report("pigx-solve", rank, e);
   }
   if (code == 0 && cl.help) {
     if (rank == 0) std::cout << cl.help_text;
@@ -64,7 +42,7 @@ int main(int argc, char** argv) {
     try {
       pigx::run_solve(PETSC_COMM_WORLD, cl.config, std::cout);
     } catch (const pigx::Error& e) {
-      code = report(rank, e);
+      code = pigx::program::report("pigx-solve", rank, e);
     } catch (const std::exception& e) {
       if (rank == 0) std::cerr << "pigx-solve: error: " << e.what() << "\n";
       code = 1;

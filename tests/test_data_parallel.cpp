@@ -6,6 +6,7 @@
 #include <cmath>
 #include <sstream>
 
+#include "mpi_support.hpp"
 #include "pigx/core/collocation.hpp"
 #include "pigx/parallel/data_parallel.hpp"
 #include "pigx/solve/levenberg_marquardt.hpp"
@@ -15,16 +16,8 @@
 namespace pigx {
 namespace {
 
-int world_size() {
-  int s;
-  MPI_Comm_size(MPI_COMM_WORLD, &s);
-  return s;
-}
-int world_rank() {
-  int r;
-  MPI_Comm_rank(MPI_COMM_WORLD, &r);
-  return r;
-}
+using test::world_rank;
+using test::world_size;
 
 ModelSpec spec_for(const Pde& pde) {
   ModelSpec s;

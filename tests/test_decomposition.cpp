@@ -7,6 +7,7 @@
 
 #include <random>
 
+#include "mpi_support.hpp"
 #include "pigx/core/interface_condition.hpp"
 #include "pigx/parallel/decomposed_loss.hpp"
 #include "pigx/parallel/distributed_cholesky.hpp"
@@ -15,11 +16,7 @@
 namespace pigx {
 namespace {
 
-int world_size() {
-  int s;
-  MPI_Comm_size(MPI_COMM_WORLD, &s);
-  return s;
-}
+using test::world_size;
 
 TEST(Decomposition, TwoByTwoLayoutFacesOwnersAndLocation) {
   const Box box{2, {-1, -1}, {1, 1}, {false, false}};

@@ -42,6 +42,19 @@ TermData restrict_term(const TermData& t, const Decomposition& dec, int s, int D
   return out;
 }
 
+// The value of `row` at the interface point whose first probe is `first` (probe values of width W): the
+// same expression on both sides, A's values first, so both sides get the same bits.
+double row_value(const InterfaceRow& row, const std::vector<int>& slot, const double* va, const double* vb,
+                 long long first, long long W) {
+  double r = 0;
+  for (std::size_t q = 0; q < slot.size(); ++q) {
+    const long long at = (first + slot[q]) * W;
+    for (long long k = 0; k < W; ++k) r += row.a[q * W + k] * va[at + k];
+    for (long long k = 0; k < W; ++k) r += row.b[q * W + k] * vb[at + k];
+  }
+  return r;
+}
+
 }  // namespace
 
 DecomposedLoss::DecomposedLoss(MPI_Comm comm, const Pde& pde, const ModelSpec& spec, const Decomposition& dec,
@@ -191,13 +204,7 @@ double DecomposedLoss::interface_terms(bool gradient, std::vector<double>& sub_t
         double sum = 0;
         for (long long i = 0; i < F.points; ++i)
           for (const InterfaceRow& row : F.rows[c]) {
-            // The same expression on both sides (A's values first), so both get the same bits.
-            double r = 0;
-            for (std::size_t q = 0; q < slot.size(); ++q) {
-              const long long at = (i * noff + slot[q]) * W;
-              for (long long k = 0; k < W; ++k) r += row.a[q * W + k] * va[at + k];
-              for (long long k = 0; k < W; ++k) r += row.b[q * W + k] * vb[at + k];
-            }
+            const double r = row_value(row, slot, va, vb, i * noff, W);
             sum += r * r;
             if (!adj) continue;
             const std::vector<double>& co = F.side_a ? row.a : row.b;
@@ -364,12 +371,7 @@ void DecomposedLoss::assemble_blocks(const double* theta) {
         const std::vector<int>& slot = active_[c].slot;
         for (long long i = 0; i < F.points; ++i)
           for (const InterfaceRow& row : F.rows[c]) {
-            double r = 0;
-            for (std::size_t q = 0; q < slot.size(); ++q) {
-              const long long at = (i * noff + slot[q]) * W;
-              for (long long k = 0; k < W; ++k) r += row.a[q * W + k] * va[at + k];
-              for (long long k = 0; k < W; ++k) r += row.b[q * W + k] * vb[at + k];
-            }
+            const double r = row_value(row, slot, va, vb, i * noff, W);
             rv.push_back(sq * r);
             const std::vector<double>& co = F.side_a ? row.a : row.b;
             const std::size_t base = F.jac_own.size();

@@ -8,7 +8,6 @@
 
 namespace pigx {
 
-
 Decomposition::Decomposition(const Box& domain, std::vector<int> counts, int nranks)
     : domain_(domain), counts_(std::move(counts)), nranks_(nranks) {
   PIGX_CHECK(static_cast<int>(counts_.size()) == domain.dim, "domain.subdomains needs ", domain.dim,

@@ -76,4 +76,7 @@ const InterfaceRegistry& builtin_interface_conditions();
 /// Helper for condition files: a zero row for L with `offsets` probes.
 InterfaceRow zero_row(const ProbeLayout& L, std::size_t offsets = 1);
 
+/// Helper for continuity conditions: one row v_A(k) - v_B(k) per probe value index k (one probe).
+std::vector<InterfaceRow> continuity_rows(const ProbeLayout& L, const std::vector<int>& values);
+
 }  // namespace pigx

@@ -11,13 +11,9 @@ class FluxContinuity : public InterfaceCondition {
   std::string help() const override { return "normal derivative continuity du_A/dn - du_B/dn"; }
   int min_order() const override { return 1; }
   std::vector<InterfaceRow> rows(const ProbeLayout& L, int n, double) const override {
-    std::vector<InterfaceRow> rows;
-    for (int o = 0; o < L.outputs; ++o) {
-      InterfaceRow r = zero_row(L);
-      r.a[L.gradient(o, n)] = 1, r.b[L.gradient(o, n)] = -1;
-      rows.push_back(r);
-    }
-    return rows;
+    std::vector<int> values;
+    for (int o = 0; o < L.outputs; ++o) values.push_back(L.gradient(o, n));
+    return continuity_rows(L, values);
   }
 };
 

@@ -27,6 +27,16 @@ InterfaceRow zero_row(const ProbeLayout& L, std::size_t offsets) {
   return r;
 }
 
+std::vector<InterfaceRow> continuity_rows(const ProbeLayout& L, const std::vector<int>& values) {
+  std::vector<InterfaceRow> rows;
+  for (int k : values) {
+    InterfaceRow r = zero_row(L);
+    r.a[k] = 1, r.b[k] = -1;
+    rows.push_back(r);
+  }
+  return rows;
+}
+
 const InterfaceRegistry& builtin_interface_conditions() {
   static const InterfaceRegistry registry = [] {
     InterfaceRegistry r;

@@ -10,13 +10,9 @@ class ResidualContinuity : public InterfaceCondition {
   std::string name() const override { return "residual_continuity"; }
   std::string help() const override { return "residual continuity R_A - R_B (XPINN)"; }
   std::vector<InterfaceRow> rows(const ProbeLayout& L, int, double) const override {
-    std::vector<InterfaceRow> rows;
-    for (int e = 0; e < L.equations; ++e) {
-      InterfaceRow r = zero_row(L);
-      r.a[L.residual(e)] = 1, r.b[L.residual(e)] = -1;
-      rows.push_back(r);
-    }
-    return rows;
+    std::vector<int> values;
+    for (int e = 0; e < L.equations; ++e) values.push_back(L.residual(e));
+    return continuity_rows(L, values);
   }
 };
 

@@ -11,13 +11,9 @@ class SecondNormalContinuity : public InterfaceCondition {
   std::string help() const override { return "second normal derivative continuity"; }
   int min_order() const override { return 2; }
   std::vector<InterfaceRow> rows(const ProbeLayout& L, int n, double) const override {
-    std::vector<InterfaceRow> rows;
-    for (int o = 0; o < L.outputs; ++o) {
-      InterfaceRow r = zero_row(L);
-      r.a[L.hessian(o, n, n)] = 1, r.b[L.hessian(o, n, n)] = -1;
-      rows.push_back(r);
-    }
-    return rows;
+    std::vector<int> values;
+    for (int o = 0; o < L.outputs; ++o) values.push_back(L.hessian(o, n, n));
+    return continuity_rows(L, values);
   }
 };
 

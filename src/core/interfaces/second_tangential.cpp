@@ -13,15 +13,11 @@ class SecondTangentialContinuity : public InterfaceCondition {
   }
   int min_order() const override { return 2; }
   std::vector<InterfaceRow> rows(const ProbeLayout& L, int n, double) const override {
-    std::vector<InterfaceRow> rows;
+    std::vector<int> values;
     for (int o = 0; o < L.outputs; ++o)
-      for (int t = 0; t < L.dim; ++t) {
-        if (t == n) continue;
-        InterfaceRow r = zero_row(L);
-        r.a[L.hessian(o, t, t)] = 1, r.b[L.hessian(o, t, t)] = -1;
-        rows.push_back(r);
-      }
-    return rows;
+      for (int t = 0; t < L.dim; ++t)
+        if (t != n) values.push_back(L.hessian(o, t, t));
+    return continuity_rows(L, values);
   }
 };
 

@@ -10,13 +10,9 @@ class SolutionContinuity : public InterfaceCondition {
   std::string name() const override { return "solution"; }
   std::string help() const override { return "solution continuity u_A - u_B"; }
   std::vector<InterfaceRow> rows(const ProbeLayout& L, int, double) const override {
-    std::vector<InterfaceRow> rows;
-    for (int o = 0; o < L.outputs; ++o) {
-      InterfaceRow r = zero_row(L);
-      r.a[L.value(o)] = 1, r.b[L.value(o)] = -1;
-      rows.push_back(r);
-    }
-    return rows;
+    std::vector<int> values;
+    for (int o = 0; o < L.outputs; ++o) values.push_back(L.value(o));
+    return continuity_rows(L, values);
   }
 };
 

@@ -13,15 +13,11 @@ class TangentialContinuity : public InterfaceCondition {
   }
   int min_order() const override { return 1; }
   std::vector<InterfaceRow> rows(const ProbeLayout& L, int n, double) const override {
-    std::vector<InterfaceRow> rows;
+    std::vector<int> values;
     for (int o = 0; o < L.outputs; ++o)
-      for (int t = 0; t < L.dim; ++t) {
-        if (t == n) continue;
-        InterfaceRow r = zero_row(L);
-        r.a[L.gradient(o, t)] = 1, r.b[L.gradient(o, t)] = -1;
-        rows.push_back(r);
-      }
-    return rows;
+      for (int t = 0; t < L.dim; ++t)
+        if (t != n) values.push_back(L.gradient(o, t));
+    return continuity_rows(L, values);
   }
 };
 
