@@ -9,6 +9,7 @@ MODE is one of
                         inside the Levenberg-Marquardt stage) and continued with --restart each time: the
                         final parameters must be bitwise equal.
   ranks                 a checkpoint written at 1 rank continued at 2 ranks.
+  decomposed            a 2x2 decomposed run killed twice at 2 ranks and finished at 1: bitwise the same.
   bad_input             missing, corrupt and foreign checkpoints: exit code 2, a message naming the file and
                         nothing written.
   guard                 a poisoned loss evaluation is rolled back; endless ones stop the run cleanly with a
@@ -140,6 +141,24 @@ def ranks():
     print("1 -> 2 ranks: max |theta difference| to the uninterrupted 1-rank run %.3g (round-off only)" % diff)
 
 
+def decomposed():
+    """A 2x2 decomposed run killed on 2 ranks inside Adam, continued on 2, killed inside LM, continued on 1:
+    bitwise the uninterrupted run (the decomposed history does not depend on the rank count)."""
+    layout = ["--domain.subdomains=2x2", "--interface.points=16", "--model.gaussians=10"]
+    full = fresh("decomposed_full")
+    solve(full, 2, layout)
+    reference = state(os.path.join(full, "checkpoint.h5"))
+    out = fresh("decomposed_killed")
+    solve(out, 2, layout, {"PIGX_TEST_KILL_AFTER_ITERATION": "130"}, expect="killed")
+    solve(out, 2, layout + ["--restart"], {"PIGX_TEST_KILL_AFTER_ITERATION": "210"}, expect="killed")
+    _, log = solve(out, 1, layout + ["--restart"])
+    check("restarting at iteration 210" in log, "the 1-rank restart did not resume at iteration 210")
+    final = state(os.path.join(out, "checkpoint.h5"))
+    check(np.array_equal(final["theta"], reference["theta"]),
+          "decomposed continuation differs: max |diff| %g" % np.abs(final["theta"] - reference["theta"]).max())
+    print("decomposed 2x2: killed at 2 ranks twice, finished at 1: %d parameters bitwise equal" % final["theta"].size)
+
+
 def expect_rejected(what, extra, fragments, stages=STAGES):
     out = fresh("bad_out")
     _, log = solve(out, 1, extra, expect=2, stages=stages)
@@ -207,7 +226,7 @@ def guard():
 
 os.makedirs(WORK, exist_ok=True)
 {"exact_np1": lambda: exact(1), "exact_np2": lambda: exact(2), "ranks": ranks, "bad_input": bad_input,
- "guard": guard}[MODE]()
+ "guard": guard, "decomposed": decomposed}[MODE]()
 print("PASS " + MODE)
 # Leftover temporary files of killed writers are hidden; none may have replaced a checkpoint.
 print("temporary files left by killed writers:", len(glob.glob(os.path.join(WORK, "*", ".checkpoint.h5.tmp-*"))))
