@@ -119,6 +119,12 @@ solve("interface weight" "invalid value '-1' for key 'interface.flux_weight': ex
 solve("interface condition above the PDE order"
       "invalid value 'true' for key 'interface.second_normal': expected false for problem flow_mixing"
       ${SOURCE}/examples/flow_mixing.ini --domain.subdomains=1x1x2 --interface.second_normal=true)
+solve("interface condition above the PDE order, --check"
+      "invalid value 'true' for key 'interface.second_normal': expected false for problem flow_mixing"
+      ${SOURCE}/examples/flow_mixing.ini --domain.subdomains=1x1x2 --interface.second_normal=true --check)
+solve("trained coefficients with a decomposition, --check"
+      "invalid value '2x1' for key 'domain.subdomains': expected 1 when PDE coefficients are trained"
+      ${SOURCE}/examples/inverse_helmholtz.ini --domain.subdomains=2x1 --check)
 solve("subdomains axis count" "invalid value '2x2x2' for key 'domain.subdomains': expected 2 counts" ${ini}
       --domain.subdomains=2x2x2)
 # 8a. Inverse problems (docs/inverse_problems.md): coefficients and observation files. Shapes of real

@@ -151,6 +151,9 @@ RunResult run_solve(MPI_Comm comm, RunConfig& c, std::ostream& log) {
   MPI_Comm_size(comm, &size);
   check_output_dir(c.output_dir);
   check_rank_count(c, size);
+  long long subdomains = 1;
+  for (int n : c.subdomains) subdomains *= n;
+  if (subdomains > 1) check_decomposition_inputs(*c.pde, c.interface, c.effective.at("domain.subdomains"));
   check_stage_types(comm, c.train);
   const Pde& pde = *c.pde;
   const TestGrid grid = io::make_test_grid(pde, c.data_dir);
@@ -159,8 +162,6 @@ RunResult run_solve(MPI_Comm comm, RunConfig& c, std::ostream& log) {
   if (!c.petsc_options.empty()) PIGX_PETSC(PetscOptionsInsertString(nullptr, c.petsc_options.c_str()));
 
   // One model with its points split over the ranks, or one model per subdomain.
-  long long subdomains = 1;
-  for (int n : c.subdomains) subdomains *= n;
   std::unique_ptr<LossFunction> single;
   std::unique_ptr<GlobalLoss> global;
   DecomposedLoss* decomposed = nullptr;

@@ -57,13 +57,24 @@ double row_value(const InterfaceRow& row, const std::vector<int>& slot, const do
 
 }  // namespace
 
+void check_decomposition_inputs(const Pde& pde, const InterfaceSpec& iface, const std::string& layout) {
+  if (!pde.trained_coefficients().empty())
+    throw_input_error("domain.subdomains", layout,
+                      "1 when PDE coefficients are trained (each subdomain would learn its own value)");
+  for (const std::string& name : iface.conditions) {
+    const int order = builtin_interface_conditions().create(name)->min_order();
+    if (order > pde.order())
+      throw_input_error("interface." + name, "true",
+                        cat("false for problem ", pde.name(), ": its residual has order ", pde.order(),
+                            ", so probes carry no derivatives of order ", order));
+  }
+}
+
 DecomposedLoss::DecomposedLoss(MPI_Comm comm, const Pde& pde, const ModelSpec& spec, const Decomposition& dec,
                                const SamplingSpec& sampling, const InterfaceSpec& iface)
     : comm_(comm), pde_(pde), spec_(spec), dec_(dec), sampling_(sampling), iface_(iface) {
   PIGX_MPI(MPI_Comm_rank(comm, &rank_));
-  if (!pde.trained_coefficients().empty())
-    throw_input_error("domain.subdomains", dec.text(),
-                      "1 when PDE coefficients are trained (each subdomain would learn its own value)");
+  check_decomposition_inputs(pde, iface, dec.text());
   L_ = ProbeLayout{pde.dim(), pde.outputs(), pde.order(), pde.equations()};
   block_ = static_cast<long long>(ParamLayout::from_spec(spec).total);
   dec_.owned(rank_, first_, nowned_);
@@ -71,10 +82,6 @@ DecomposedLoss::DecomposedLoss(MPI_Comm comm, const Pde& pde, const ModelSpec& s
   PIGX_CHECK(iface.weights.size() == iface.conditions.size(), "one weight per interface condition");
   for (std::size_t c = 0; c < iface.conditions.size(); ++c) {
     Active a{builtin_interface_conditions().create(iface.conditions[c]), iface.weights[c], {}};
-    if (a.condition->min_order() > pde.order())
-      throw_input_error("interface." + iface.conditions[c], "true",
-                        cat("false for problem ", pde.name(), ": its residual has order ", pde.order(),
-                            ", so probes carry no derivatives of order ", a.condition->min_order()));
     for (double off : a.condition->offsets()) {
       std::size_t q = 0;
       while (q < offsets_.size() && offsets_[q] != off) ++q;

@@ -22,6 +22,10 @@ struct InterfaceSpec {
   double step = 1e-3;               ///< interface.step: probe offset of residual_gradient, times the extent
 };
 
+/// Throws an input error for what a decomposed run of `pde` (layout as written in domain.subdomains) cannot
+/// do: trained PDE coefficients, or an interface condition above the PDE's order. Not collective.
+void check_decomposition_inputs(const Pde& pde, const InterfaceSpec& iface, const std::string& layout);
+
 /// The loss of a decomposed problem. The global parameter vector is the subdomains' vectors in order.
 class DecomposedLoss : public GlobalLoss {
  public:
