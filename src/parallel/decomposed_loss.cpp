@@ -194,10 +194,9 @@ void DecomposedLoss::exchange_probes() {
   PIGX_MPI(MPI_Waitall(static_cast<int>(requests.size()), requests.data(), MPI_STATUSES_IGNORE));
 }
 
-double DecomposedLoss::interface_terms(bool gradient, std::vector<double>& sub_terms) {
+void DecomposedLoss::interface_terms(bool gradient, std::vector<double>& sub_terms) {
   const long long W = L_.width(), noff = static_cast<long long>(offsets_.size());
-  const int T = nterms_ + static_cast<int>(active_.size());
-  double total = 0;
+  const int T = term_count();
   for (int l = 0; l < nowned_; ++l) {
     if (gradient) adjoint_[l].assign(probes_[l].size(), 0.0);
     for (const Face& F : faces_[l]) {
@@ -221,26 +220,30 @@ double DecomposedLoss::interface_terms(bool gradient, std::vector<double>& sub_t
             }
           }
         if (F.side_a) sub_terms[l * T + nterms_ + c] += scale * sum;  // counted once, on side A
-        total += scale * sum;
       }
     }
   }
-  return total;
 }
 
-double DecomposedLoss::gather_terms(std::vector<double>& sub_terms, std::vector<double>& term_loss) {
-  const int T = nterms_ + static_cast<int>(active_.size());
+std::vector<double> DecomposedLoss::gather_subdomains(const std::vector<double>& mine,
+                                                      int per_subdomain) const {
   int nranks;
   PIGX_MPI(MPI_Comm_size(comm_, &nranks));
   std::vector<int> counts(nranks), displs(nranks);
   for (int r = 0; r < nranks; ++r) {
     int first, n;
     dec_.owned(r, first, n);
-    counts[r] = n * T, displs[r] = first * T;
+    counts[r] = n * per_subdomain, displs[r] = first * per_subdomain;
   }
-  std::vector<double> all(static_cast<std::size_t>(dec_.count()) * T);
-  PIGX_MPI(MPI_Allgatherv(sub_terms.data(), nowned_ * T, MPI_DOUBLE, all.data(), counts.data(), displs.data(),
-                          MPI_DOUBLE, comm_));
+  std::vector<double> all(static_cast<std::size_t>(dec_.count()) * per_subdomain);
+  PIGX_MPI(MPI_Allgatherv(mine.data(), nowned_ * per_subdomain, MPI_DOUBLE, all.data(), counts.data(),
+                          displs.data(), MPI_DOUBLE, comm_));
+  return all;
+}
+
+double DecomposedLoss::gather_terms(const std::vector<double>& sub_terms, std::vector<double>& term_loss) {
+  const int T = term_count();
+  const std::vector<double> all = gather_subdomains(sub_terms, T);
   term_loss.assign(T, 0.0);
   for (int s = 0; s < dec_.count(); ++s)
     for (int t = 0; t < T; ++t) term_loss[t] += all[s * T + t];
@@ -251,7 +254,7 @@ double DecomposedLoss::gather_terms(std::vector<double>& sub_terms, std::vector<
 
 double DecomposedLoss::evaluate(const double* view, double* grad_view, std::vector<double>& term_loss) {
   ++evaluations_;
-  const int T = nterms_ + static_cast<int>(active_.size());
+  const int T = term_count();
   std::vector<double> sub_terms(static_cast<std::size_t>(nowned_) * T, 0.0), tl;
   for (int l = 0; l < nowned_; ++l) {
     models_[l]->evaluate_forward(view + l * block_, grad_view != nullptr, tl, probes_[l]);
@@ -298,20 +301,12 @@ double DecomposedLoss::test_error(const double* view, const TestGrid& grid, std:
     sums[2 * l] += (u[i] - r) * (u[i] - r);
     sums[2 * l + 1] += r * r;
   }
-  int nranks;
-  PIGX_MPI(MPI_Comm_size(comm_, &nranks));
-  std::vector<int> counts(nranks), displs(nranks);
-  for (int r = 0; r < nranks; ++r) {
-    int first, n;
-    dec_.owned(r, first, n);
-    counts[r] = 2 * n, displs[r] = 2 * first;
-  }
-  std::vector<double> all(2 * static_cast<std::size_t>(dec_.count()));
-  PIGX_MPI(MPI_Allgatherv(sums.data(), 2 * nowned_, MPI_DOUBLE, all.data(), counts.data(), displs.data(),
-                          MPI_DOUBLE, comm_));
+  const std::vector<double> all = gather_subdomains(sums, 2);
   double err = 0, ref = 0;
   for (int s = 0; s < dec_.count(); ++s) err += all[2 * s], ref += all[2 * s + 1];
   if (u_root) {
+    int nranks;
+    PIGX_MPI(MPI_Comm_size(comm_, &nranks));
     const int n = static_cast<int>(index.size());
     std::vector<int> ns(nranks), at(nranks, 0);
     PIGX_MPI(MPI_Gather(&n, 1, MPI_INT, ns.data(), 1, MPI_INT, 0, comm_));
@@ -332,12 +327,12 @@ bool DecomposedLoss::computes_coupling(const Face& F) {
   return F.side_a == (F.index % 2 == 0);
 }
 
-void DecomposedLoss::assemble_blocks(const double* theta) {
+std::vector<DecomposedLoss::GnBlocks> DecomposedLoss::assemble_blocks(const double* theta) {
   const int B = static_cast<int>(block_), one = 1;
   const long long W = L_.width(), noff = static_cast<long long>(offsets_.size());
   const double a1 = 1.0, a0 = 0.0;
   // Per owned subdomain: J^T J (upper triangle), J^T r and r.r of its own rows (probe rows excluded).
-  gn_.assign(nowned_, GnBlocks{});
+  std::vector<GnBlocks> gn(nowned_);
   std::vector<std::vector<double>> probe_jac(nowned_);
   View1 r_d;
   View2 J_d, Jp_d;
@@ -348,7 +343,7 @@ void DecomposedLoss::assemble_blocks(const double* theta) {
     auto r = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), r_d);
     auto J = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), J_d);
     const int n = static_cast<int>(r.extent(0) - models_[l]->probe_count());  // the probes' rows are zero
-    GnBlocks& G = gn_[l];
+    GnBlocks& G = gn[l];
     G.diag.assign(static_cast<std::size_t>(B) * B, 0.0);
     G.g.assign(B, 0.0);
     if (n > 0) {
@@ -366,7 +361,7 @@ void DecomposedLoss::assemble_blocks(const double* theta) {
   // neighbour receives to form the coupling block.
   std::vector<MPI_Request> requests;
   for (int l = 0; l < nowned_; ++l) {
-    GnBlocks& G = gn_[l];
+    GnBlocks& G = gn[l];
     for (Face& F : faces_[l]) {
       const double* own = probes_[l].data() + F.probe_begin * W;
       const double* va = F.side_a ? own : F.remote.data();
@@ -425,17 +420,18 @@ void DecomposedLoss::assemble_blocks(const double* theta) {
       std::vector<double> K(mine ? static_cast<std::size_t>(B) * B : 0, 0.0);
       if (m > 0)
         dgemm_("N", "T", &B, &B, &m, &a1, F.jac_own.data(), &B, F.jac_remote.data(), &B, &a0, K.data(), &B);
-      gn_[l].coupling.push_back(std::move(K));
+      gn[l].coupling.push_back(std::move(K));
     }
+  return gn;
 }
 
 double DecomposedLoss::normal_equations(const double* theta, std::vector<double>& A, std::vector<double>& g) {
-  assemble_blocks(theta);
+  const std::vector<GnBlocks> gn = assemble_blocks(theta);
   const int B = static_cast<int>(block_);
   // Every rank gets every block (rank order is subdomain order) and assembles in subdomain order.
   std::vector<double> mine;
   for (int l = 0; l < nowned_; ++l) {
-    const GnBlocks& G = gn_[l];
+    const GnBlocks& G = gn[l];
     mine.insert(mine.end(), G.diag.begin(), G.diag.end());
     mine.insert(mine.end(), G.g.begin(), G.g.end());
     mine.push_back(G.f);

@@ -54,17 +54,32 @@ KOKKOS_INLINE_FUNCTION void store_feature_adjoint(const HeadArgs& a, int p, cons
     for (int j = 0; j < nc; ++j) a.Fbar(p, c, j) = Fb[c * nc + j];
 }
 
-/// Reduction functor over the points of one term; Residual supplies count() and eval().
-template <class Residual>
-struct HeadKernel {
+/// Base of the kernels that sum an array of value_count doubles over points (Kokkos array reduction).
+struct ArraySum {
   using value_type = double[];
   using size_type = unsigned;
   unsigned value_count;
+
+  KOKKOS_INLINE_FUNCTION void init(double* v) const {
+    for (unsigned i = 0; i < value_count; ++i) v[i] = 0;
+  }
+#if KOKKOS_VERSION < 30700
+  KOKKOS_INLINE_FUNCTION void join(volatile double* dst, const volatile double* src) const {
+#else
+  KOKKOS_INLINE_FUNCTION void join(double* dst, const double* src) const {
+#endif
+      for (unsigned i = 0; i < value_count; ++i) dst[i] += src[i];
+}
+};  // namespace pigx
+
+/// Reduction functor over the points of one term; Residual supplies count() and eval().
+template <class Residual>
+struct HeadKernel : ArraySum {
   Residual res;
   HeadArgs a;
 
   HeadKernel(const Residual& r, const HeadArgs& args)
-      : value_count(1 + args.mlp.size + args.ncoef), res(r), a(args) {}
+      : ArraySum{1 + static_cast<unsigned>(args.mlp.size + args.ncoef)}, res(r), a(args) {}
 
   KOKKOS_INLINE_FUNCTION void operator()(int i, double* sum) const {
     const int p = a.begin + i;
@@ -95,17 +110,7 @@ struct HeadKernel {
     mlp_reverse(a.mlp, theta, a.dim, a.order, s, Ubar, sum + 1, Fb);
     store_feature_adjoint(a, p, Fb);
   }
-  KOKKOS_INLINE_FUNCTION void init(double* v) const {
-    for (unsigned i = 0; i < value_count; ++i) v[i] = 0;
-  }
-#if KOKKOS_VERSION < 30700
-  KOKKOS_INLINE_FUNCTION void join(volatile double* dst, const volatile double* src) const {
-#else
-  KOKKOS_INLINE_FUNCTION void join(double* dst, const double* src) const {
-#endif
-      for (unsigned i = 0; i < value_count; ++i) dst[i] += src[i];
-}
-};  // namespace pigx
+};
 
 /// Runs a head kernel and adds its results to *args.loss, args.mlp_grad and args.coef_grad.
 template <class Residual>

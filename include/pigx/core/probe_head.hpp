@@ -35,16 +35,13 @@ struct ProbeForwardKernel {
 /// The adjoint of a probe point's values, A(i, k), pulled back to the MLP (reduction), the trained
 /// coefficients (reduction) and the features (Fbar), like HeadKernel does for a squared residual.
 template <class Residual>
-struct ProbeReverseKernel {
-  using value_type = double[];
-  using size_type = unsigned;
-  unsigned value_count;
+struct ProbeReverseKernel : ArraySum {
   Residual res;
   HeadArgs a;
   View2 adjoint;
 
   ProbeReverseKernel(const Residual& r, const HeadArgs& args, View2 adj)
-      : value_count(args.mlp.size + args.ncoef), res(r), a(args), adjoint(adj) {}
+      : ArraySum{static_cast<unsigned>(args.mlp.size + args.ncoef)}, res(r), a(args), adjoint(adj) {}
 
   /// Ubar = A_U + sum_e A_R(e) dR_e/dU; coefficient adjoints into cbar.
   KOKKOS_INLINE_FUNCTION void pull_back(int i, const double* x, const double* U, double* Ubar,
@@ -77,17 +74,7 @@ struct ProbeReverseKernel {
     mlp_reverse(a.mlp, a.theta.data() + a.mlp_offset, a.dim, a.order, s, Ubar, sum, Fb);
     store_feature_adjoint(a, p, Fb);
   }
-  KOKKOS_INLINE_FUNCTION void init(double* v) const {
-    for (unsigned i = 0; i < value_count; ++i) v[i] = 0;
-  }
-#if KOKKOS_VERSION < 30700
-  KOKKOS_INLINE_FUNCTION void join(volatile double* dst, const volatile double* src) const {
-#else
-  KOKKOS_INLINE_FUNCTION void join(double* dst, const double* src) const {
-#endif
-      for (unsigned i = 0; i < value_count; ++i) dst[i] += src[i];
-}
-};  // namespace pigx
+};
 
 /// One Jacobian row per probe point: row i of J is d(sum_k C(i, k) v_k(i)) / d theta (MLP and coefficient
 /// columns here, Gaussian columns from the encoder's jacobian() with the Fbar written here).

@@ -73,12 +73,16 @@ class DecomposedLoss : public GlobalLoss {
     double f = 0;
     std::vector<std::vector<double>> coupling;
   };
-  void assemble_blocks(const double* theta);
+  std::vector<GnBlocks> assemble_blocks(const double* theta);
   // Side A forms the coupling block of even faces, side B that of odd ones.
   static bool computes_coupling(const Face& F);
   void exchange_probes();
-  double interface_terms(bool gradient, std::vector<double>& sub_terms);
-  double gather_terms(std::vector<double>& sub_terms, std::vector<double>& term_loss);
+  void interface_terms(bool gradient, std::vector<double>& sub_terms);
+  double gather_terms(const std::vector<double>& sub_terms, std::vector<double>& term_loss);
+  // Every subdomain's `per_subdomain` values, in subdomain order, on every rank (this rank gives `mine`).
+  std::vector<double> gather_subdomains(const std::vector<double>& mine, int per_subdomain) const;
+  // Terms per subdomain: the collocation terms, then one per active interface condition.
+  int term_count() const { return nterms_ + static_cast<int>(active_.size()); }
 
   MPI_Comm comm_;
   int rank_ = 0;
@@ -98,7 +102,6 @@ class DecomposedLoss : public GlobalLoss {
   std::vector<std::string> names_;
   long long evaluations_ = 0, bytes_sent_ = 0;
   long long face_points_total_ = 0;  // interface points over all faces (the conditions' mean)
-  std::vector<GnBlocks> gn_;         // from the last assemble_blocks()
 };
 
 }  // namespace pigx
