@@ -43,10 +43,13 @@ slurm_cluster_start() {
   mkdir -p "$dir"/{state,spool,log,run}
   dir=$(cd "$dir" && pwd)
   slurm_cluster_dir=$dir
-  # munged runs as munge and wants its socket directory writable by it alone and searchable by all.
-  mkdir -p "$dir/munge"
-  chown munge:munge "$dir/munge"
-  chmod 0755 "$dir/munge"
+  # munged runs as munge and wants its socket directory writable by it alone and searchable by all. The
+  # work directory may sit below a directory munge cannot enter (a mktemp -d of root's), so the munge
+  # directory lives in /tmp and $dir/munge links to it.
+  slurm_cluster_munge=$(mktemp -d /tmp/pigx-munge.XXXXXX)
+  chown munge:munge "$slurm_cluster_munge"
+  chmod 0755 "$slurm_cluster_munge"
+  ln -s "$slurm_cluster_munge" "$dir/munge"
 
   local host cpus ctld_port slurmd_port
   host=$(hostname -s)
@@ -160,5 +163,7 @@ slurm_cluster_stop() {
     fi
   done
   slurm_cluster_pids=()
+  [ -n "${slurm_cluster_munge:-}" ] && rm -rf "$slurm_cluster_munge"
+  slurm_cluster_munge=""
   slurm_cluster_dir=""
 }
