@@ -7,7 +7,7 @@
 #   sbatch --wait ...               # any SLURM client command now talks to this cluster
 #   slurm_cluster_stop              # cancels its jobs, stops the three daemons by pid (idempotent)
 #
-# Everything lives under WORKDIR (config, state, spool, logs, pid files, munge socket) and the daemons
+# Everything lives under WORKDIR (config, state, spool, logs, pid files; munge in a /tmp directory) and the daemons
 # listen on free ports chosen at start, so it neither touches /etc/slurm nor collides with another
 # instance or a system SLURM. Needs root (slurmd runs jobs as their owner) and the user `munge` with its key
 # /etc/munge/munge.key (both made by Debian's munge package). Daemons run in the foreground, so their pids
@@ -45,11 +45,10 @@ slurm_cluster_start() {
   slurm_cluster_dir=$dir
   # munged runs as munge and wants its socket directory writable by it alone and searchable by all. The
   # work directory may sit below a directory munge cannot enter (a mktemp -d of root's), so the munge
-  # directory lives in /tmp and $dir/munge links to it.
+  # directory is a fresh one in /tmp.
   slurm_cluster_munge=$(mktemp -d /tmp/pigx-munge.XXXXXX)
   chown munge:munge "$slurm_cluster_munge"
   chmod 0755 "$slurm_cluster_munge"
-  ln -s "$slurm_cluster_munge" "$dir/munge"
 
   local host cpus ctld_port slurmd_port
   host=$(hostname -s)
@@ -67,7 +66,7 @@ SlurmctldPort=$ctld_port
 SlurmdPort=$slurmd_port
 SlurmUser=root
 AuthType=auth/munge
-AuthInfo=socket=$dir/munge/munge.socket
+AuthInfo=socket=$slurm_cluster_munge/munge.socket
 StateSaveLocation=$dir/state
 SlurmdSpoolDir=$dir/spool
 SlurmctldPidFile=$dir/run/slurmctld.pid
@@ -92,16 +91,16 @@ EOF
   local clean=(env -i "PATH=$PATH" "SLURM_CONF=$SLURM_CONF")
 
   "${clean[@]}" setpriv --reuid=munge --regid=munge --init-groups \
-    munged --foreground --socket="$dir/munge/munge.socket" --pid-file="$dir/munge/munged.pid" \
-    --log-file="$dir/munge/munged.log" --seed-file="$dir/munge/munged.seed" >"$dir/log/munged.out" 2>&1 &
+    munged --foreground --socket="$slurm_cluster_munge/munge.socket" --pid-file="$slurm_cluster_munge/munged.pid" \
+    --log-file="$slurm_cluster_munge/munged.log" --seed-file="$slurm_cluster_munge/munged.seed" >"$dir/log/munged.out" 2>&1 &
   slurm_cluster_pids+=($!)
   local i
   for i in $(seq 50); do
-    [ -S "$dir/munge/munge.socket" ] && break
+    [ -S "$slurm_cluster_munge/munge.socket" ] && break
     sleep 0.2
   done
-  munge --socket="$dir/munge/munge.socket" -n </dev/null >/dev/null 2>&1 ||
-    slurm_cluster_fail "munged did not start: $(tail -n 5 "$dir/log/munged.out" "$dir/munge/munged.log" 2>&1)" ||
+  munge --socket="$slurm_cluster_munge/munge.socket" -n </dev/null >/dev/null 2>&1 ||
+    slurm_cluster_fail "munged did not start: $(tail -n 5 "$dir/log/munged.out" "$slurm_cluster_munge/munged.log" 2>&1)" ||
     return 1
 
   "${clean[@]}" slurmctld -D -f "$dir/slurm.conf" >"$dir/log/slurmctld.out" 2>&1 &
