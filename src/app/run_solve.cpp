@@ -22,6 +22,7 @@
 #include "pigx/parallel/mpi_check.hpp"
 #include "pigx/solve/petsc_check.hpp"
 #include "pigx/solve/tao_adam.hpp"
+#include "pigx/solve/tao_gauss_newton.hpp"
 #include "pigx/solve/trainer.hpp"
 
 namespace pigx {
@@ -31,6 +32,7 @@ namespace {
 // Refuses stage types TAO does not know, before any work is done.
 void check_stage_types(MPI_Comm comm, const TrainSpec& spec) {
   PIGX_PETSC(register_tao_adam());
+  PIGX_PETSC(register_tao_gauss_newton());
   for (const StageSpec& s : spec.stages) {
     if (s.type == "lm") continue;  // pigx's Levenberg-Marquardt, not a TAO type
     Tao tao;
@@ -40,7 +42,7 @@ void check_stage_types(MPI_Comm comm, const TrainSpec& spec) {
     PetscPopErrorHandler();
     PIGX_PETSC(TaoDestroy(&tao));
     if (rc)
-      throw_input_error("train.stages", s.type, "lm or a TAO type such as adam, lmvm, bqnls, bncg, nls, ntr");
+      throw_input_error("train.stages", s.type, "lm, gn or a TAO type such as adam, lmvm, bqnls, bncg, nls, ntr");
   }
 }
 

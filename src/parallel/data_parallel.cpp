@@ -57,6 +57,18 @@ double DataParallelLoss::normal_equations(const double* theta, std::vector<doubl
   return f;
 }
 
+void DataParallelLoss::linearise(const double* theta, ResidualRows& rows) {
+  loss_.residuals_and_jacobian(theta, r_, J_);
+  auto r = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), r_);
+  auto J = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), J_);
+  const long long n = static_cast<long long>(r.extent(0));
+  rows.clear();
+  rows.add_dense_rows(J.data(), r.data(), n, size(), 0);
+  double f = 0;
+  for (long long i = 0; i < n; ++i) f += r(i) * r(i);
+  PIGX_MPI(MPI_Allreduce(&f, &rows.loss, 1, MPI_DOUBLE, MPI_SUM, comm_));
+}
+
 double DataParallelLoss::evaluate(const double* theta, double* grad, std::vector<double>& term_loss) {
   ++evaluations_;
   loss_.evaluate(theta, grad ? local_grad_.data() : nullptr, term_loss);

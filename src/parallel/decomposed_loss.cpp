@@ -20,7 +20,9 @@ struct DecomposedLoss::Face {
   long long points = 0;                         // interface points on the face
   std::vector<std::vector<InterfaceRow>> rows;  // per active condition
   std::vector<double> remote;                   // the neighbour's probe values, same order as ours
-  std::vector<double> jac_own, jac_remote;      // Gauss-Newton rows of the interface residuals
+  std::vector<double> res;                      // weighted interface residuals (the same on both sides)
+  std::vector<double> jac_own, jac_remote;      // their Jacobian rows over this side's / the neighbour's
+                                                // parameters
 };
 
 namespace {
@@ -327,30 +329,23 @@ bool DecomposedLoss::computes_coupling(const Face& F) {
   return F.side_a == (F.index % 2 == 0);
 }
 
-std::vector<DecomposedLoss::GnBlocks> DecomposedLoss::assemble_blocks(const double* theta) {
-  const int B = static_cast<int>(block_), one = 1;
+void DecomposedLoss::compute_rows(const double* theta) {
+  const int B = static_cast<int>(block_);
   const long long W = L_.width(), noff = static_cast<long long>(offsets_.size());
-  const double a1 = 1.0, a0 = 0.0;
-  // Per owned subdomain: J^T J (upper triangle), J^T r and r.r of its own rows (probe rows excluded).
-  std::vector<GnBlocks> gn(nowned_);
   std::vector<std::vector<double>> probe_jac(nowned_);
+  host_r_.resize(nowned_);
+  host_J_.resize(nowned_);
+  host_rows_.resize(nowned_);
   View1 r_d;
   View2 J_d, Jp_d;
   std::vector<double> tl;
   for (int l = 0; l < nowned_; ++l) {
     const double* th = theta + (first_ + l) * block_;
     models_[l]->residuals_and_jacobian(th, r_d, J_d);
-    auto r = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), r_d);
-    auto J = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), J_d);
-    const int n = static_cast<int>(r.extent(0) - models_[l]->probe_count());  // the probes' rows are zero
-    GnBlocks& G = gn[l];
-    G.diag.assign(static_cast<std::size_t>(B) * B, 0.0);
-    G.g.assign(B, 0.0);
-    if (n > 0) {
-      dsyrk_("U", "N", &B, &n, &a1, J.data(), &B, &a0, G.diag.data(), &B);
-      dgemv_("N", &B, &n, &a1, J.data(), &B, r.data(), &one, &a0, G.g.data(), &one);
-    }
-    for (int i = 0; i < n; ++i) G.f += r(i) * r(i);
+    host_r_[l] = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), r_d);
+    host_J_[l] = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), J_d);
+    // The probes' rows are zero: the interface rows below take their place.
+    host_rows_[l] = static_cast<long long>(host_r_[l].extent(0)) - models_[l]->probe_count();
     models_[l]->evaluate_forward(th, false, tl, probes_[l]);
     models_[l]->probe_jacobian(th, Jp_d);
     auto Jp = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), Jp_d);
@@ -358,23 +353,21 @@ std::vector<DecomposedLoss::GnBlocks> DecomposedLoss::assemble_blocks(const doub
   }
   exchange_probes();
   // Interface rows: residual values (both sides compute the same) and this side's Jacobian rows, which the
-  // neighbour receives to form the coupling block.
+  // neighbour receives (jac_remote).
   std::vector<MPI_Request> requests;
   for (int l = 0; l < nowned_; ++l) {
-    GnBlocks& G = gn[l];
     for (Face& F : faces_[l]) {
       const double* own = probes_[l].data() + F.probe_begin * W;
       const double* va = F.side_a ? own : F.remote.data();
       const double* vb = F.side_a ? F.remote.data() : own;
-      std::vector<double> rv;
+      F.res.clear();
       F.jac_own.clear();
       for (std::size_t c = 0; c < active_.size(); ++c) {
         const double sq = std::sqrt(active_[c].weight / static_cast<double>(face_points_total_));
         const std::vector<int>& slot = active_[c].slot;
         for (long long i = 0; i < F.points; ++i)
           for (const InterfaceRow& row : F.rows[c]) {
-            const double r = row_value(row, slot, va, vb, i * noff, W);
-            rv.push_back(sq * r);
+            F.res.push_back(sq * row_value(row, slot, va, vb, i * noff, W));
             const std::vector<double>& co = F.side_a ? row.a : row.b;
             const std::size_t base = F.jac_own.size();
             F.jac_own.resize(base + B, 0.0);
@@ -387,13 +380,6 @@ std::vector<DecomposedLoss::GnBlocks> DecomposedLoss::assemble_blocks(const doub
               }
           }
       }
-      const int m = static_cast<int>(rv.size());
-      if (m > 0) {
-        dsyrk_("U", "N", &B, &m, &a1, F.jac_own.data(), &B, &a1, G.diag.data(), &B);
-        dgemv_("N", &B, &m, &a1, F.jac_own.data(), &B, rv.data(), &one, &a1, G.g.data(), &one);
-      }
-      if (F.side_a)
-        for (double v : rv) G.f += v * v;  // the face's rows counted once
       F.jac_remote.resize(F.jac_own.size());
       const int owner = dec_.owner(F.other);
       if (owner == rank_) {
@@ -411,6 +397,35 @@ std::vector<DecomposedLoss::GnBlocks> DecomposedLoss::assemble_blocks(const doub
     }
   }
   PIGX_MPI(MPI_Waitall(static_cast<int>(requests.size()), requests.data(), MPI_STATUSES_IGNORE));
+}
+
+std::vector<DecomposedLoss::GnBlocks> DecomposedLoss::assemble_blocks(const double* theta) {
+  const int B = static_cast<int>(block_), one = 1;
+  const double a1 = 1.0, a0 = 0.0;
+  compute_rows(theta);
+  // Per owned subdomain: J^T J (upper triangle), J^T r and r.r of its own rows and of its faces' rows.
+  std::vector<GnBlocks> gn(nowned_);
+  for (int l = 0; l < nowned_; ++l) {
+    GnBlocks& G = gn[l];
+    const auto& r = host_r_[l];
+    const int n = static_cast<int>(host_rows_[l]);
+    G.diag.assign(static_cast<std::size_t>(B) * B, 0.0);
+    G.g.assign(B, 0.0);
+    if (n > 0) {
+      dsyrk_("U", "N", &B, &n, &a1, host_J_[l].data(), &B, &a0, G.diag.data(), &B);
+      dgemv_("N", &B, &n, &a1, host_J_[l].data(), &B, r.data(), &one, &a0, G.g.data(), &one);
+    }
+    for (int i = 0; i < n; ++i) G.f += r(i) * r(i);
+    for (const Face& F : faces_[l]) {
+      const int m = static_cast<int>(F.res.size());
+      if (m > 0) {
+        dsyrk_("U", "N", &B, &m, &a1, F.jac_own.data(), &B, &a1, G.diag.data(), &B);
+        dgemv_("N", &B, &m, &a1, F.jac_own.data(), &B, F.res.data(), &one, &a1, G.g.data(), &one);
+      }
+      if (F.side_a)
+        for (double v : F.res) G.f += v * v;  // the face's rows counted once
+    }
+  }
   // Coupling blocks, one per face, by side A on even faces and side B on odd ones (which keeps the work even
   // over the ranks): rows of this side's parameters, columns of the neighbour's.
   for (int l = 0; l < nowned_; ++l)
@@ -423,6 +438,35 @@ std::vector<DecomposedLoss::GnBlocks> DecomposedLoss::assemble_blocks(const doub
       gn[l].coupling.push_back(std::move(K));
     }
   return gn;
+}
+
+std::vector<std::vector<long long>> DecomposedLoss::parameter_blocks() const {
+  const ParamLayout L = ParamLayout::from_spec(spec_);
+  std::vector<std::vector<long long>> all;
+  for (int s = 0; s < dec_.count(); ++s)
+    for (auto& b : pigx::parameter_blocks(L, s * block_)) all.push_back(std::move(b));
+  return all;
+}
+
+void DecomposedLoss::linearise(const double* theta, ResidualRows& rows) {
+  compute_rows(theta);
+  rows.clear();
+  double f = 0;
+  for (int l = 0; l < nowned_; ++l) {
+    const long long s0 = (first_ + l) * block_;
+    rows.add_dense_rows(host_J_[l].data(), host_r_[l].data(), host_rows_[l], block_, s0);
+    for (const Face& F : faces_[l]) {
+      if (!F.side_a) continue;  // side A holds a face's rows: its own columns and the neighbour's
+      const long long other0 = static_cast<long long>(F.other) * block_;
+      for (std::size_t i = 0; i < F.res.size(); ++i) {
+        rows.add_row(F.res[i]);
+        rows.add_entries(s0, &F.jac_own[i * block_], block_);
+        rows.add_entries(other0, &F.jac_remote[i * block_], block_);
+      }
+    }
+  }
+  for (double v : rows.r) f += v * v;
+  PIGX_MPI(MPI_Allreduce(&f, &rows.loss, 1, MPI_DOUBLE, MPI_SUM, comm_));
 }
 
 double DecomposedLoss::normal_equations(const double* theta, std::vector<double>& A, std::vector<double>& g) {

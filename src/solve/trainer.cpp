@@ -11,6 +11,7 @@
 #include "pigx/solve/levenberg_marquardt.hpp"
 #include "pigx/solve/petsc_check.hpp"
 #include "pigx/solve/tao_adam.hpp"
+#include "pigx/solve/tao_gauss_newton.hpp"
 
 namespace pigx {
 
@@ -81,6 +82,56 @@ PetscErrorCode monitor_callback(Tao tao, void* ctx) {
   PetscFunctionReturn(0);
 }
 
+PetscErrorCode objective_only(Tao, Vec x, PetscReal* f, void* ctx) {
+  PetscFunctionBeginUser;
+  auto* c = static_cast<TaoContext*>(ctx);
+  PetscCall(gather(c->to_view, x, c->view, *c->theta));
+  try {
+    *f = c->trainer->objective(c->theta->data(), nullptr);
+  } catch (const std::exception& e) {
+    SETERRQ(PETSC_COMM_SELF, PETSC_ERR_LIB, "%s", e.what());
+  }
+  PetscFunctionReturn(0);
+}
+
+// The residual and Jacobian routines share one linearisation at the current point.
+PetscErrorCode residual_callback(Tao, Vec x, Vec r, void* ctx) {
+  PetscFunctionBeginUser;
+  auto* c = static_cast<TaoContext*>(ctx);
+  std::vector<double> theta;
+  PetscCall(gather(c->to_all, x, c->full, theta));
+  try {
+    const ResidualRows& rows = c->trainer->linearise(theta);
+    PetscInt n;
+    PetscCall(VecGetLocalSize(r, &n));
+    PetscCheck(n == rows.rows(), PETSC_COMM_SELF, PETSC_ERR_ARG_SIZ,
+               "the residual vector has %" PetscInt_FMT " local rows, the loss %lld", n, rows.rows());
+    PetscScalar* a;
+    PetscCall(VecGetArray(r, &a));
+    std::copy(rows.r.begin(), rows.r.end(), a);
+    PetscCall(VecRestoreArray(r, &a));
+  } catch (const std::exception& e) {
+    SETERRQ(PETSC_COMM_SELF, PETSC_ERR_LIB, "%s", e.what());
+  }
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode jacobian_callback(Tao, Vec x, Mat J, Mat, void* ctx) {
+  PetscFunctionBeginUser;
+  auto* c = static_cast<TaoContext*>(ctx);
+  std::vector<double> theta;
+  PetscCall(gather(c->to_all, x, c->full, theta));
+  try {
+    const ResidualRows& rows = c->trainer->linearise(theta);
+    ResidualJacobian* jac = nullptr;
+    PetscCall(MatShellGetContext(J, &jac));
+    jac->set_rows(rows);
+  } catch (const std::exception& e) {
+    SETERRQ(PETSC_COMM_SELF, PETSC_ERR_LIB, "%s", e.what());
+  }
+  PetscFunctionReturn(0);
+}
+
 // TAO's default tests plus the wall-clock limit.
 PetscErrorCode convergence_test(Tao tao, void* ctx) {
   PetscFunctionBeginUser;
@@ -145,6 +196,7 @@ bool Trainer::out_of_time() const {
 
 void Trainer::resample() {
   gl_.resample(spec_.seed, round_++);
+  rows_theta_.clear();  // new points, new rows
 }
 
 long long Trainer::evaluations() const {
@@ -175,6 +227,7 @@ void Trainer::remember_good(long long stage_iteration) {
     Vec x;
     PIGX_PETSC(TaoGetSolution(tao, &x));
     PIGX_PETSC(VecCopy(x, good_x_));
+    if (stage_type_ == "gn") gn_state(good_mu_, good_nu_, good_scale_);
     if (stage_type_ == "adam") {
       Vec m, v;
       PIGX_PETSC(tao_adam_get_state(tao, &m, &v, &good_steps_));
@@ -233,6 +286,12 @@ TrainState Trainer::capture(long long stage_position, long long iterations) {
     Vec x;
     PIGX_PETSC(TaoGetSolution(tao, &x));
     PIGX_PETSC(gather_all(ctx_, x, s.theta));
+    if (stage_type_ == "gn") {
+      PetscInt jac;
+      PIGX_PETSC(tao_gn_get_jacobians(tao, &jac));
+      s.jacobian_evaluations += jac;
+      gn_state(s.lm_damping, s.lm_growth, s.lm_scale);
+    }
     if (stage_type_ == "adam") {
       Vec m, v;
       PetscInt steps;
@@ -339,6 +398,7 @@ bool Trainer::run_tao_stage(const StageSpec& stage, long long every, long long p
   PIGX_PETSC(TaoSetType(tao, stage.type.c_str()));
   PIGX_PETSC(TaoSetSolution(tao, x));
   PIGX_PETSC(TaoSetObjectiveAndGradient(tao, nullptr, objective_and_gradient, &ctx));
+  if (stage.type == "gn") PIGX_PETSC(TaoSetObjective(tao, objective_only, &ctx));  // trial points
   PIGX_PETSC(TaoSetTolerances(tao, 0, 0, 0));
   PIGX_PETSC(TaoSetMaximumFunctionEvaluations(tao, PETSC_MAX_INT));
   PIGX_PETSC(TaoSetConvergenceTest(tao, convergence_test, &ctx));
@@ -357,6 +417,22 @@ bool Trainer::run_tao_stage(const StageSpec& stage, long long every, long long p
     PIGX_PETSC(VecDestroy(&m));
     PIGX_PETSC(VecDestroy(&v));
   }
+  if (stage.type == "gn") {
+    std::vector<PetscInt> start{0}, index;
+    for (const auto& b : gl_.parameter_blocks()) {
+      for (long long i : b) index.push_back(static_cast<PetscInt>(i));
+      start.push_back(static_cast<PetscInt>(index.size()));
+    }
+    PIGX_PETSC(tao_gn_set_parameter_blocks(tao, static_cast<PetscInt>(start.size()) - 1, start.data(),
+                                           index.data()));
+  }
+  if (resume_ && stage.type == "gn" && !resume_state_.lm_scale.empty()) {
+    Vec scaling;
+    PIGX_PETSC(VecDuplicate(x, &scaling));
+    scatter_to_vec(resume_state_.lm_scale, scaling);
+    PIGX_PETSC(tao_gn_set_state(tao, resume_state_.lm_damping, resume_state_.lm_growth, scaling));
+    PIGX_PETSC(VecDestroy(&scaling));
+  }
   have_good_ = false;
   while (pos < stage.iterations && !stop) {
     const long long chunk_end =
@@ -364,6 +440,7 @@ bool Trainer::run_tao_stage(const StageSpec& stage, long long every, long long p
     const long long chunk = chunk_end - pos;
     stage_done_ = pos;
     PIGX_PETSC(TaoSetMaximumIterations(tao, static_cast<PetscInt>(chunk)));
+    if (stage.type == "gn") set_residual_routines(tao, x, ctx);
     PIGX_PETSC(TaoSolve(tao));
     PetscInt its;
     TaoConvergedReason reason;
@@ -377,9 +454,18 @@ bool Trainer::run_tao_stage(const StageSpec& stage, long long every, long long p
       if (have_good_) {
         PIGX_PETSC(VecCopy(good_x_, x));
         if (stage.type == "adam") PIGX_PETSC(tao_adam_set_state(tao, good_m_, good_v_, good_steps_));
+        if (stage.type == "gn") {
+          Vec scaling = nullptr;
+          if (!good_scale_.empty()) {
+            PIGX_PETSC(VecDuplicate(x, &scaling));
+            scatter_to_vec(good_scale_, scaling);
+          }
+          PIGX_PETSC(tao_gn_set_state(tao, go_on ? good_mu_ * 10 : good_mu_, good_nu_, scaling));
+          PIGX_PETSC(VecDestroy(&scaling));
+        }
         pos = good_pos_, done_ = good_done_;
       }
-      if (go_on)
+      if (go_on && stage.type != "gn")
         lr_scale_ *= 0.5;
       else
         stop = true;
@@ -407,9 +493,55 @@ bool Trainer::run_tao_stage(const StageSpec& stage, long long every, long long p
   PIGX_PETSC(VecDestroy(&good_x_));
   PIGX_PETSC(VecDestroy(&good_m_));
   PIGX_PETSC(VecDestroy(&good_v_));
+  if (stage.type == "gn") {
+    PetscInt jac;
+    PIGX_PETSC(tao_gn_get_jacobians(tao, &jac));
+    jacobians_ += jac;
+  }
   PIGX_PETSC(TaoDestroy(&tao));
+  PIGX_PETSC(VecDestroy(&residual_));
+  jacobian_.reset();
+  rows_theta_.clear();
   tao_ = nullptr;
   return stop;
+}
+
+const ResidualRows& Trainer::linearise(const std::vector<double>& theta) {
+  if (rows_theta_ != theta) {
+    gl_.linearise(theta.data(), rows_);
+    rows_theta_ = theta;
+  }
+  return rows_;
+}
+
+void Trainer::set_residual_routines(void* tao_ptr, Vec x, TaoContext& ctx) {
+  Tao tao = static_cast<Tao>(tao_ptr);
+  std::vector<double> theta;
+  PIGX_PETSC(gather_all(&ctx, x, theta));
+  const ResidualRows& rows = linearise(theta);
+  // The row count changes only when the points do (a decomposed run's subdomains hold varying shares).
+  if (!jacobian_ || !residual_ || [&] {
+        PetscInt n;
+        PIGX_PETSC(VecGetLocalSize(residual_, &n));
+        return n != rows.rows();
+      }()) {
+    PIGX_PETSC(VecDestroy(&residual_));
+    jacobian_ = std::make_unique<ResidualJacobian>(x, rows.rows());
+    residual_ = jacobian_->create_residual_vec();
+  }
+  PIGX_PETSC(TaoSetResidualRoutine(tao, residual_, residual_callback, &ctx));
+  PIGX_PETSC(TaoSetJacobianResidualRoutine(tao, jacobian_->mat(), jacobian_->mat(), jacobian_callback, &ctx));
+}
+
+void Trainer::gn_state(double& mu, double& nu, std::vector<double>& scaling) {
+  Vec S;
+  PetscReal m, n;
+  PIGX_PETSC(tao_gn_get_state(static_cast<Tao>(tao_), &m, &n, &S));
+  mu = m, nu = n;
+  if (S)
+    PIGX_PETSC(gather_all(ctx_, S, scaling));
+  else
+    scaling.clear();
 }
 
 void Trainer::scatter_to_vec(const std::vector<double>& theta, Vec x) {
@@ -424,6 +556,7 @@ void Trainer::scatter_to_vec(const std::vector<double>& theta, Vec x) {
 TrainReport Trainer::train(std::vector<double>& theta) {
   start_ = std::chrono::steady_clock::now();
   PIGX_PETSC(register_tao_adam());
+  PIGX_PETSC(register_tao_gauss_newton());
   std::size_t first_stage = 0;
   long long first_pos = 0;
   if (resume_) {

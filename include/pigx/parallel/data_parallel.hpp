@@ -44,6 +44,12 @@ class DataParallelLoss : public GlobalLoss {
   double test_error(const double* theta, const TestGrid& grid, std::vector<double>* u_root) override;
   /// Each rank's J^T J and J^T r summed over the ranks (one reduction).
   double normal_equations(const double* theta, std::vector<double>& A, std::vector<double>& g) override;
+  /// This rank's points' rows.
+  void linearise(const double* theta, ResidualRows& rows) override;
+  /// The model's blocks (pigx::parameter_blocks).
+  std::vector<std::vector<long long>> parameter_blocks() const override {
+    return pigx::parameter_blocks(loss_.layout());
+  }
 
  private:
   MPI_Comm comm_;

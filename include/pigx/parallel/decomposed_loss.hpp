@@ -46,6 +46,10 @@ class DecomposedLoss : public GlobalLoss {
   double test_error(const double* view, const TestGrid& grid, std::vector<double>* u_root) override;
   long long evaluations() const override { return evaluations_; }
   double normal_equations(const double* theta, std::vector<double>& A, std::vector<double>& g) override;
+  /// Rows of the owned subdomains' points and of the faces on which they are side A.
+  void linearise(const double* theta, ResidualRows& rows) override;
+  /// Every subdomain model's blocks, in subdomain order.
+  std::vector<std::vector<long long>> parameter_blocks() const override;
   /// Parameters of one subdomain model. Not collective.
   long long block() const { return block_; }
   /// Initial parameters of every subdomain (the full vector; subdomain s seeded from seed and s). Not
@@ -73,6 +77,9 @@ class DecomposedLoss : public GlobalLoss {
     double f = 0;
     std::vector<std::vector<double>> coupling;
   };
+  // Residuals and Jacobian rows of every owned subdomain (host_*) and of its faces (Face::res, jac_own,
+  // jac_remote, exchanged with the neighbours).
+  void compute_rows(const double* theta);
   std::vector<GnBlocks> assemble_blocks(const double* theta);
   // Side A forms the coupling block of even faces, side B that of odd ones.
   static bool computes_coupling(const Face& F);
@@ -101,7 +108,11 @@ class DecomposedLoss : public GlobalLoss {
   std::vector<std::vector<double>> probes_, adjoint_;  // per owned subdomain
   std::vector<std::string> names_;
   long long evaluations_ = 0, bytes_sent_ = 0;
-  long long face_points_total_ = 0;  // interface points over all faces (the conditions' mean)
+  long long face_points_total_ = 0;
+  std::vector<HostView1> host_r_;  // per owned subdomain, from compute_rows()
+  std::vector<HostView2> host_J_;
+  std::vector<long long> host_rows_;  // its point rows (the probe rows after them are zero)  // interface
+                                      // points over all faces (the conditions' mean)
 };
 
 }  // namespace pigx

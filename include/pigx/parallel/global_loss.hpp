@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "pigx/core/test_grid.hpp"
+#include "pigx/parallel/residual_rows.hpp"
 
 namespace pigx {
 
@@ -42,6 +43,12 @@ class GlobalLoss {
   /// least) and g = J^T r of the residual vector r whose squared norm is the loss; returns the loss.
   /// Identical on every rank.
   virtual double normal_equations(const double* theta, std::vector<double>& A, std::vector<double>& g) = 0;
+  /// The residual form at the full parameter vector theta: this rank's rows of r and of its Jacobian (every
+  /// row is held by exactly one rank), and rows.loss, the global loss.
+  virtual void linearise(const double* theta, ResidualRows& rows) = 0;
+  /// Blocks of strongly coupled parameters (global indices: per Gaussian, per MLP, ...) for block
+  /// preconditioners. Not collective.
+  virtual std::vector<std::vector<long long>> parameter_blocks() const = 0;
 };
 
 }  // namespace pigx

@@ -16,6 +16,7 @@
 #include "pigx/core/collocation.hpp"
 #include "pigx/core/test_grid.hpp"
 #include "pigx/parallel/data_parallel.hpp"
+#include "pigx/solve/residual_jacobian.hpp"
 #include "pigx/solve/train_spec.hpp"
 #include "pigx/solve/train_state.hpp"
 
@@ -64,6 +65,9 @@ class Trainer {
   double objective(const double* theta, double* grad);
   /// Called by the TAO monitor after every iteration.
   void monitor(long long stage_iteration, double f);
+  /// Called by the TAO residual callbacks: linearises the loss at the full parameter vector theta unless it
+  /// already is (the same rows serve the residual and the Jacobian) and returns the rows.
+  const ResidualRows& linearise(const std::vector<double>& theta);
   /// True once the wall-clock limit is reached.
   bool out_of_time() const;
 
@@ -74,6 +78,10 @@ class Trainer {
                     std::string& reason);
   bool run_tao_stage(const StageSpec& stage, long long every, long long pos, Vec x, TaoContext& ctx,
                      std::string& reason);
+  // Gauss-Newton stage ("gn"): points the Tao's residual and Jacobian routines at the current rows.
+  void set_residual_routines(void* tao, Vec x, TaoContext& ctx);
+  // Gauss-Newton stage: damping, growth and scaling of the Tao (full scaling vector, on every rank).
+  void gn_state(double& mu, double& nu, std::vector<double>& scaling);
   static void scatter_to_vec(const std::vector<double>& theta, Vec x);
   void resample();
   double elapsed() const;
@@ -106,6 +114,11 @@ class Trainer {
   LevenbergMarquardt* lm_ = nullptr;  // current LM solver
   TaoContext* ctx_ = nullptr;
   std::vector<double> theta_, grad_, term_loss_;  // LM stage: full theta_; TAO stages: the view
+  // Gauss-Newton stage: the rows at rows_theta_ (full vector; empty: none yet), J's shell and residual Vec.
+  ResidualRows rows_;
+  std::vector<double> rows_theta_;
+  std::unique_ptr<ResidualJacobian> jacobian_;
+  Vec residual_ = nullptr;
   std::string stage_type_;
   // Resuming and checkpoints.
   bool resume_ = false;
