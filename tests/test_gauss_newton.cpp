@@ -6,6 +6,7 @@
 #include <mpi.h>
 #include <petsctao.h>
 
+#include <algorithm>
 #include <cmath>
 #include <random>
 #include <sstream>
@@ -224,6 +225,40 @@ TEST_P(ResidualForm, TaoGaussNewtonTakesTheDenseLevenbergMarquardtSteps) {
   EXPECT_NEAR(f1, g1, 1e-6 * g1);
   EXPECT_LE(test::max_rel_diff(parallel, dense), 1e-5);
   EXPECT_LE(test::max_rel_diff(parallel, serial), 1e-5);
+}
+
+// The linear fast path: for a linear PDE and a linear MLP, one lsq iteration minimises the loss over the
+// feature weights and the bias (their gradient vanishes) on any rank count.
+TEST(TaoLinearLeastSquares, OneSolveMinimisesOverTheLinearParameters) {
+  Problem p;
+  p.pde = builtin_pdes().create("poisson");
+  p.spec = test::small_spec(2, Covariance::Diagonal, Activation::Tanh);
+  p.spec.hidden.clear();
+  p.spec.sigma0 = 0.4;
+  p.local = std::make_unique<LossFunction>(*p.pde, p.spec);
+  initialise_parameters(p.spec, p.local->layout(), p.local->model_box(), 5, p.theta);
+  p.loss = std::make_unique<DataParallelLoss>(MPI_COMM_WORLD, *p.local, &p.points);
+  TrainSpec ts;
+  ts.seed = 4;
+  ts.stages = {{"lsq", 1, 0}};
+  ts.progress_every = 0;
+  std::ostringstream log;
+  std::vector<double> start = p.theta, terms, g0(p.theta.size()), g1(p.theta.size());
+  Trainer tr(*p.loss, ts, nullptr, log);
+  const TrainReport rep = tr.train(p.theta);
+  const double f0 = p.loss->evaluate(start.data(), g0.data(), terms);
+  const double f1 = p.loss->evaluate(p.theta.data(), g1.data(), terms);
+  EXPECT_LT(f1, 0.5 * f0);
+  EXPECT_NEAR(rep.loss, f1, 1e-12 * f1);
+  const std::vector<long long> lin = p.loss->linear_parameters();
+  ASSERT_EQ(lin.size(), static_cast<std::size_t>(p.spec.num_gaussians() + 1));
+  double before = 0, after = 0;
+  for (long long i : lin)
+    before = std::max(before, std::abs(g0[i])), after = std::max(after, std::abs(g1[i]));
+  EXPECT_LT(after, 1e-6 * before) << "the loss is stationary in the linear parameters";
+  for (std::size_t i = 0; i < start.size(); ++i)
+    if (std::find(lin.begin(), lin.end(), static_cast<long long>(i)) == lin.end())
+      EXPECT_EQ(p.theta[i], start[i]) << "parameter " << i << " is not linear and stays";
 }
 
 TEST(TaoGaussNewton, RefusesBadOptionsAndMissingResiduals) {

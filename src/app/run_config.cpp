@@ -32,7 +32,8 @@ po::options_description general_options() {
   model.add_options()("model.channels", po::value<int>()->default_value(4), "feature channels k (1..16)")(
       "model.gaussians", po::value<int>()->default_value(100), "Gaussians per channel N")(
       "model.covariance", po::value<std::string>()->default_value("diagonal"), "diagonal | full")(
-      "model.hidden", po::value<std::string>()->default_value("16"), "hidden layer widths, e.g. 16 or 32,32")(
+      "model.hidden", po::value<std::string>()->default_value("16"),
+      "hidden layer widths, e.g. 16 or 32,32, or none (a linear MLP)")(
       "model.activation", po::value<std::string>()->default_value("tanh"), "tanh | sin")(
       "model.sigma0", po::value<double>()->default_value(0.1), "initial Gaussian width on the model box")(
       "model.sigma_min", po::value<double>()->default_value(1e-3),
@@ -169,6 +170,7 @@ void require(bool ok, const std::string& key, const std::string& value, const st
 
 std::vector<int> parse_widths(const std::string& key, const std::string& text) {
   std::vector<int> out;
+  if (text == "none") return out;  // a linear MLP: u = W F + b
   std::stringstream ss(text);
   std::string item;
   while (std::getline(ss, item, ',')) {
@@ -183,7 +185,7 @@ std::vector<int> parse_widths(const std::string& key, const std::string& text) {
             "comma-separated positive widths, e.g. 32,32");
     out.push_back(v);
   }
-  require(!out.empty(), key, text, "at least one hidden width");
+  require(!out.empty(), key, text, "at least one hidden width, or none (a linear MLP)");
   return out;
 }
 

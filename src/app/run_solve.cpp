@@ -23,6 +23,7 @@
 #include "pigx/solve/petsc_check.hpp"
 #include "pigx/solve/tao_adam.hpp"
 #include "pigx/solve/tao_gauss_newton.hpp"
+#include "pigx/solve/tao_linear_lsq.hpp"
 #include "pigx/solve/trainer.hpp"
 
 namespace pigx {
@@ -33,6 +34,7 @@ namespace {
 void check_stage_types(MPI_Comm comm, const TrainSpec& spec) {
   PIGX_PETSC(register_tao_adam());
   PIGX_PETSC(register_tao_gauss_newton());
+  PIGX_PETSC(register_tao_linear_lsq());
   for (const StageSpec& s : spec.stages) {
     if (s.type == "lm") continue;  // pigx's Levenberg-Marquardt, not a TAO type
     Tao tao;
@@ -42,7 +44,8 @@ void check_stage_types(MPI_Comm comm, const TrainSpec& spec) {
     PetscPopErrorHandler();
     PIGX_PETSC(TaoDestroy(&tao));
     if (rc)
-      throw_input_error("train.stages", s.type, "lm, gn or a TAO type such as adam, lmvm, bqnls, bncg, nls, ntr");
+      throw_input_error("train.stages", s.type,
+                        "lm, gn, lsq or a TAO type such as adam, lmvm, bqnls, bncg, nls, ntr");
   }
 }
 

@@ -97,12 +97,25 @@ std::vector<std::vector<long long>> parameter_blocks(const ParamLayout& L, long 
     take(b, L.weight + g);
     blocks.push_back(std::move(b));
   }
-  std::vector<long long> mlp;
-  for (std::size_t i = L.mlp; i < L.coefficients; ++i) take(mlp, i);
-  if (!mlp.empty()) blocks.push_back(std::move(mlp));
+  // MLP parameters stay single: one dense MLP block made the preconditioner weaker (docs/gauss_newton.md).
   for (std::size_t i = 0; i < L.total; ++i)
     if (!covered[i]) blocks.push_back({offset + static_cast<long long>(i)});
   return blocks;
+}
+
+std::vector<long long> linear_parameters(const ParamLayout& L, long long offset) {
+  const MlpDesc& m = L.mlp_desc;
+  const int last = m.layers - 1;
+  std::vector<long long> out;
+  if (m.layers == 1) {
+    for (std::size_t i = L.weight; i < L.mlp; ++i) out.push_back(offset + static_cast<long long>(i));
+  } else {
+    for (int k = 0; k < m.width[last + 1] * m.width[last]; ++k)
+      out.push_back(offset + static_cast<long long>(L.mlp) + m.w_off[last] + k);
+  }
+  for (int k = 0; k < m.width[last + 1]; ++k)
+    out.push_back(offset + static_cast<long long>(L.mlp) + m.b_off[last] + k);
+  return out;
 }
 
 std::vector<ParamGroup> ParamLayout::groups() const {

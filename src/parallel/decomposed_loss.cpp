@@ -336,14 +336,16 @@ void DecomposedLoss::compute_rows(const double* theta) {
   host_r_.resize(nowned_);
   host_J_.resize(nowned_);
   host_rows_.resize(nowned_);
-  View1 r_d;
-  View2 J_d, Jp_d;
+  dev_r_.resize(nowned_);
+  dev_J_.resize(nowned_);
+  View2 Jp_d;
   std::vector<double> tl;
   for (int l = 0; l < nowned_; ++l) {
     const double* th = theta + (first_ + l) * block_;
-    models_[l]->residuals_and_jacobian(th, r_d, J_d);
-    host_r_[l] = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), r_d);
-    host_J_[l] = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), J_d);
+    // One pair of views per subdomain: on the host the mirrors are the views themselves.
+    models_[l]->residuals_and_jacobian(th, dev_r_[l], dev_J_[l]);
+    host_r_[l] = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), dev_r_[l]);
+    host_J_[l] = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), dev_J_[l]);
     // The probes' rows are zero: the interface rows below take their place.
     host_rows_[l] = static_cast<long long>(host_r_[l].extent(0)) - models_[l]->probe_count();
     models_[l]->evaluate_forward(th, false, tl, probes_[l]);
@@ -445,6 +447,14 @@ std::vector<std::vector<long long>> DecomposedLoss::parameter_blocks() const {
   std::vector<std::vector<long long>> all;
   for (int s = 0; s < dec_.count(); ++s)
     for (auto& b : pigx::parameter_blocks(L, s * block_)) all.push_back(std::move(b));
+  return all;
+}
+
+std::vector<long long> DecomposedLoss::linear_parameters() const {
+  const ParamLayout L = ParamLayout::from_spec(spec_);
+  std::vector<long long> all;
+  for (int s = 0; s < dec_.count(); ++s)
+    for (long long i : pigx::linear_parameters(L, s * block_)) all.push_back(i);
   return all;
 }
 

@@ -12,6 +12,7 @@
 #include "pigx/solve/petsc_check.hpp"
 #include "pigx/solve/tao_adam.hpp"
 #include "pigx/solve/tao_gauss_newton.hpp"
+#include "pigx/solve/tao_linear_lsq.hpp"
 
 namespace pigx {
 
@@ -398,7 +399,8 @@ bool Trainer::run_tao_stage(const StageSpec& stage, long long every, long long p
   PIGX_PETSC(TaoSetType(tao, stage.type.c_str()));
   PIGX_PETSC(TaoSetSolution(tao, x));
   PIGX_PETSC(TaoSetObjectiveAndGradient(tao, nullptr, objective_and_gradient, &ctx));
-  if (stage.type == "gn") PIGX_PETSC(TaoSetObjective(tao, objective_only, &ctx));  // trial points
+  const bool residual_form = stage.type == "gn" || stage.type == "lsq";
+  if (residual_form) PIGX_PETSC(TaoSetObjective(tao, objective_only, &ctx));  // trial points
   PIGX_PETSC(TaoSetTolerances(tao, 0, 0, 0));
   PIGX_PETSC(TaoSetMaximumFunctionEvaluations(tao, PETSC_MAX_INT));
   PIGX_PETSC(TaoSetConvergenceTest(tao, convergence_test, &ctx));
@@ -426,6 +428,11 @@ bool Trainer::run_tao_stage(const StageSpec& stage, long long every, long long p
     PIGX_PETSC(tao_gn_set_parameter_blocks(tao, static_cast<PetscInt>(start.size()) - 1, start.data(),
                                            index.data()));
   }
+  if (stage.type == "lsq") {
+    std::vector<PetscInt> columns;
+    for (long long i : gl_.linear_parameters()) columns.push_back(static_cast<PetscInt>(i));
+    PIGX_PETSC(tao_lsq_set_columns(tao, static_cast<PetscInt>(columns.size()), columns.data()));
+  }
   if (resume_ && stage.type == "gn" && !resume_state_.lm_scale.empty()) {
     Vec scaling;
     PIGX_PETSC(VecDuplicate(x, &scaling));
@@ -440,7 +447,7 @@ bool Trainer::run_tao_stage(const StageSpec& stage, long long every, long long p
     const long long chunk = chunk_end - pos;
     stage_done_ = pos;
     PIGX_PETSC(TaoSetMaximumIterations(tao, static_cast<PetscInt>(chunk)));
-    if (stage.type == "gn") set_residual_routines(tao, x, ctx);
+    if (residual_form) set_residual_routines(tao, x, ctx);
     PIGX_PETSC(TaoSolve(tao));
     PetscInt its;
     TaoConvergedReason reason;
@@ -557,6 +564,7 @@ TrainReport Trainer::train(std::vector<double>& theta) {
   start_ = std::chrono::steady_clock::now();
   PIGX_PETSC(register_tao_adam());
   PIGX_PETSC(register_tao_gauss_newton());
+  PIGX_PETSC(register_tao_linear_lsq());
   std::size_t first_stage = 0;
   long long first_pos = 0;
   if (resume_) {

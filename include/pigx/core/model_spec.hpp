@@ -77,9 +77,14 @@ struct ParamLayout {
   std::vector<ParamGroup> groups() const;
 };
 
-/// Index blocks for block preconditioners: one per Gaussian (its mean, widths, rotation and weight), one for
-/// the MLP, and one per remaining parameter; every index shifted by `offset`.
+/// Index blocks for block preconditioners: one per Gaussian (its mean, widths, rotation and weight) and one
+/// per remaining parameter; every index shifted by `offset`.
 std::vector<std::vector<long long>> parameter_blocks(const ParamLayout& layout, long long offset = 0);
+
+/// The parameters u is linear in when the others are fixed, shifted by `offset`: the last MLP layer (weights
+/// and bias); with no hidden layer (a linear MLP), the feature amplitudes (Gaussian weights) and the output
+/// bias instead, which holds more of the model.
+std::vector<long long> linear_parameters(const ParamLayout& layout, long long offset = 0);
 
 /// Fills theta (resized to layout.total) with the reference initialisation: mu uniform in the model box,
 /// widths sigma0, identity rotations, weights N(0, weight_std^2), Glorot-uniform MLP weights, zero biases,

@@ -50,6 +50,10 @@ class DataParallelLoss : public GlobalLoss {
   std::vector<std::vector<long long>> parameter_blocks() const override {
     return pigx::parameter_blocks(loss_.layout());
   }
+  /// The model's linear parameters.
+  std::vector<long long> linear_parameters() const override {
+    return pigx::linear_parameters(loss_.layout());
+  }
 
  private:
   MPI_Comm comm_;

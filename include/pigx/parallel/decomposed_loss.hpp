@@ -50,6 +50,8 @@ class DecomposedLoss : public GlobalLoss {
   void linearise(const double* theta, ResidualRows& rows) override;
   /// Every subdomain model's blocks, in subdomain order.
   std::vector<std::vector<long long>> parameter_blocks() const override;
+  /// Every subdomain model's linear parameters, in subdomain order.
+  std::vector<long long> linear_parameters() const override;
   /// Parameters of one subdomain model. Not collective.
   long long block() const { return block_; }
   /// Initial parameters of every subdomain (the full vector; subdomain s seeded from seed and s). Not
@@ -109,7 +111,9 @@ class DecomposedLoss : public GlobalLoss {
   std::vector<std::string> names_;
   long long evaluations_ = 0, bytes_sent_ = 0;
   long long face_points_total_ = 0;
-  std::vector<HostView1> host_r_;  // per owned subdomain, from compute_rows()
+  std::vector<View1> dev_r_;  // per owned subdomain, from compute_rows()
+  std::vector<View2> dev_J_;
+  std::vector<HostView1> host_r_;
   std::vector<HostView2> host_J_;
   std::vector<long long> host_rows_;  // its point rows (the probe rows after them are zero)  // interface
                                       // points over all faces (the conditions' mean)

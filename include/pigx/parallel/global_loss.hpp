@@ -49,6 +49,9 @@ class GlobalLoss {
   /// Blocks of strongly coupled parameters (global indices: per Gaussian, per MLP, ...) for block
   /// preconditioners. Not collective.
   virtual std::vector<std::vector<long long>> parameter_blocks() const = 0;
+  /// The parameters the loss's residuals are linear in for a linear PDE (pigx::linear_parameters of every
+  /// model), increasing. Not collective.
+  virtual std::vector<long long> linear_parameters() const = 0;
 };
 
 }  // namespace pigx

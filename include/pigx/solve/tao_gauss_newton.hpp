@@ -5,13 +5,13 @@
 // Jacobian may be any Mat with MatMult, MatMultTranspose and MatGetColumnNorms (e.g. pigx's
 // ResidualJacobian shell, or an AIJ matrix). S is Moré's scaling: the running maximum of diag(J^T J) with a
 // floor, kept across TaoSolve calls (like the damping) so that restarts after resampling do not diverge.
-// The KSP's preconditioner is block Jacobi over given parameter blocks (one per Gaussian, one for the MLP):
-// the blocks of J^T J + mu S, factored once per damping value.
+// The KSP's preconditioner is Jacobi (diag(J^T J) + mu S), or block Jacobi over given parameter blocks (one
+// per Gaussian): the blocks of J^T J + mu S, factored once per damping value.
 // The damping follows Nielsen's rule; a step counts when the loss falls.
 //
 // Options (under the Tao's prefix): -tao_gn_damping <1e-3> (initial mu), -tao_gn_scaling_floor <1e-10>
 // (relative to the largest diag(J^T J)), -tao_gn_max_attempts <30> (damped solves per iteration),
-// -tao_gn_block_pc <true> (the block preconditioner when blocks are set), and the
+// -tao_gn_block_pc <false> (the block preconditioner when blocks are set), and the
 // KSP's: -tao_gn_ksp_type <cg> -tao_gn_ksp_rtol <1e-4> -tao_gn_ksp_max_it <500> -tao_gn_pc_type <jacobi>.
 // The objective must be the squared norm of the residual (TaoSetObjective or TaoSetObjectiveAndGradient).
 #pragma once
@@ -31,7 +31,7 @@ PetscErrorCode tao_gn_get_state(Tao tao, PetscReal* damping, PetscReal* growth, 
 /// to be computed afresh), e.g. to continue from a checkpoint; no-op for other types. Collective.
 PetscErrorCode tao_gn_set_state(Tao tao, PetscReal damping, PetscReal growth, Vec scaling);
 
-/// Sets the parameter blocks of the block-Jacobi preconditioner (-tao_gn_block_pc, on by default): block b
+/// Sets the parameter blocks of the block-Jacobi preconditioner (-tao_gn_block_pc, off by default): block b
 /// holds the global indices index[start[b] .. start[b+1]-1]; blocks are disjoint. Used when the Jacobian
 /// provides the composed function "PigxMatBlockGram_C" (pigx's ResidualJacobian does); otherwise the KSP's
 /// own preconditioner (-tao_gn_pc_type, default jacobi) runs. Needs the solution set; no-op for other
