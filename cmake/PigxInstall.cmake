@@ -1,4 +1,4 @@
-# cmake --install: libraries, public headers, pigx-solve, pigx-metalic, the CMake package (find_package(pigx)
+# cmake --install: libraries, public headers, pigx-solve, pigx-metalic, pigx-reference, the CMake package (find_package(pigx)
 # gives pigx::pigx and the per-layer targets pigx::core ...) and pkg-config's pigx.pc.
 include(GNUInstallDirs)
 include(CMakePackageConfigHelpers)
@@ -11,7 +11,7 @@ if(NOT PIGX_CORE_ONLY)
   set_target_properties(pigx_solve PROPERTIES EXPORT_NAME solve)
   set_target_properties(pigx_app PROPERTIES EXPORT_NAME app)
   set_target_properties(pigx_api PROPERTIES EXPORT_NAME pigx)
-  install(TARGETS pigx-solve pigx-metalic RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
+  install(TARGETS pigx-solve pigx-metalic pigx-reference RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
 endif()
 
 install(TARGETS ${PIGX_INSTALL_TARGETS} EXPORT pigxTargets
