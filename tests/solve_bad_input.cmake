@@ -102,6 +102,13 @@ if(EXISTS ${refs}/allen_cahn_1d_reference.h5)
 else()
   message(WARNING "no reference data in ${refs}: truncated and wrong-shaped HDF5 cases skipped")
 endif()
+# problem.reference_file: missing, and set for a problem whose test reference is its exact solution.
+solve("missing problem.reference_file"
+      "reference file '${WORK}/nowhere/fd_801.h5' does not exist;expected a complete HDF5 file with datasets /u"
+      ${WORK}/nd.ini --problem.data_dir=${SOURCE}/../shared/data --problem.reference_file=${WORK}/nowhere/fd_801.h5)
+solve("problem.reference_file with an exact solution"
+      "invalid value '${WORK}/fd.h5' for key 'problem.reference_file': expected nothing: problem 'poisson' has an exact solution"
+      ${ini} --problem.reference_file=${WORK}/fd.h5)
 # 6. Too few collocation points for the model (tiny_poisson: 4 channels x 40 Gaussians, 4 faces).
 solve("too few residual points" "invalid value '100' for key 'sampling.residual': expected at least 160 points"
       ${ini} --sampling.residual=100)

@@ -74,6 +74,15 @@ TEST(Config, OutOfRangeNamesKeyAndValue) {
   expect_input_error({ini, "--model.hidden=16,x"}, {"model.hidden"});
 }
 
+TEST(Config, ReferenceFileReplacesTheShippedOneForReferenceProblemsOnly) {
+  const auto nd = write_ini("nd.ini", "[problem]\ntype = nonlinear_diffusion\n");
+  EXPECT_EQ(read_command_line({nd}, builtin_pdes()).config.reference_file, "");
+  const CommandLine cl = read_command_line({nd, "--problem.reference_file=/r/fd_801.h5"}, builtin_pdes());
+  EXPECT_EQ(cl.config.reference_file, "/r/fd_801.h5");
+  expect_input_error({write_ini("g.ini", kGood), "--problem.reference_file=/r/fd_801.h5"},
+                     {"problem.reference_file", "/r/fd_801.h5", "helmholtz", "exact solution"});
+}
+
 TEST(Config, UnknownProblemListsTypes) {
   expect_input_error({write_ini("p.ini", "[problem]\ntype = navier\n")},
                      {"problem.type", "navier", "helmholtz"});

@@ -14,7 +14,9 @@
 #include <vector>
 
 #include "pigx/core/error.hpp"
+#include "pigx/core/pde.hpp"
 #include "pigx/io/hdf5_handle.hpp"
+#include "pigx/io/reference_grid.hpp"
 #include "pigx/io/reference_reader.hpp"
 #include "pigx/io/solution_writer.hpp"
 #include "pigx/io/summary_writer.hpp"
@@ -523,6 +525,21 @@ TEST(ReferenceReader, ShapeMismatchThrowsInputError) {
   // Wrong number of axes for a rank-2 dataset.
   message = error_message([&] { pigx::io::read_reference(path, {"t"}); }, pigx::ErrorKind::Input);
   EXPECT_NE(message.find("'/u'"), std::string::npos) << message;
+}
+
+TEST(ReferenceGrid, ReferenceFileReplacesTheDataDirectoryFile) {
+  TempDir dir;
+  const auto pde = pigx::builtin_pdes().create("nonlinear_diffusion");
+  const std::string path = write_reference_file(dir.path(), "mine.h5", {11, 13, 17}).string();
+  // problem.reference_file wins over problem.data_dir (which here holds nothing).
+  const pigx::TestGrid g = pigx::io::make_test_grid(*pde, "/nonexistent", path);
+  EXPECT_EQ(g.axis_names, (std::vector<std::string>{"t", "x", "y"}));
+  ASSERT_EQ(g.reference.size(), 11u * 13u * 17u);
+  EXPECT_EQ(g.reference[0], reference_value({0.0, -1.0, 2.0}));
+  // Without it, the PDE's own file in data_dir is read, and its absence is an input error naming it.
+  const std::string message =
+      error_message([&] { pigx::io::make_test_grid(*pde, "/nonexistent", ""); }, pigx::ErrorKind::Input);
+  EXPECT_NE(message.find("/nonexistent/nonlinear_diffusion_2d_reference.h5"), std::string::npos) << message;
 }
 
 TEST(Hdf5Handle, NoIdentifiersStayOpenAfterWritesReadsAndFailures) {

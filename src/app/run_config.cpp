@@ -27,7 +27,11 @@ po::options_description general_options() {
   problem.add_options()("problem.type", po::value<std::string>(),
                         "PDE to solve (required): see the list of types below")(
       "problem.data_dir", po::value<std::string>()->default_value(PIGX_DEFAULT_DATA_DIR),
-      "directory holding the reference solutions (HDF5) of benchmarks without a closed form");
+      "directory holding the reference solutions (HDF5) of benchmarks without a closed form")(
+      "problem.reference_file", po::value<std::string>()->default_value(""),
+      "reference solution (HDF5, the layout of the problem's shipped file) to measure the test error against "
+      "instead of problem.data_dir's, e.g. one made by pigx-reference (docs/references.md); empty: the shipped "
+      "one");
   po::options_description model("[model]");
   model.add_options()("model.channels", po::value<int>()->default_value(4), "feature channels k (1..16)")(
       "model.gaussians", po::value<int>()->default_value(100), "Gaussians per channel N")(
@@ -426,6 +430,9 @@ CommandLine read_command_line(const std::vector<std::string>& args, const PdeReg
   }
   c.pde->validate();
   c.data_dir = get<std::string>(vm, "problem.data_dir");
+  c.reference_file = get<std::string>(vm, "problem.reference_file");
+  require(c.reference_file.empty() || !c.pde->has_exact(), "problem.reference_file", c.reference_file,
+          "nothing: problem '" + c.problem + "' has an exact solution, which is its test reference");
 
   ModelSpec& m = c.model;
   m.dim = c.pde->dim();

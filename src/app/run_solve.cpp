@@ -161,7 +161,7 @@ RunResult run_solve(MPI_Comm comm, RunConfig& c, std::ostream& log) {
   if (subdomains > 1) check_decomposition_inputs(*c.pde, c.interface, c.effective.at("domain.subdomains"));
   check_stage_types(comm, c.train);
   const Pde& pde = *c.pde;
-  const TestGrid grid = io::make_test_grid(pde, c.data_dir);
+  const TestGrid grid = io::make_test_grid(pde, c.data_dir, c.reference_file);
   load_observations(c);
   if (c.check_only) return report_check(c, size, grid, rank == 0 ? &log : nullptr);
   if (!c.petsc_options.empty()) PIGX_PETSC(PetscOptionsInsertString(nullptr, c.petsc_options.c_str()));

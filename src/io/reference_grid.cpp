@@ -4,10 +4,11 @@
 
 namespace pigx::io {
 
-TestGrid make_test_grid(const Pde& pde, const std::string& data_dir) {
+TestGrid make_test_grid(const Pde& pde, const std::string& data_dir, const std::string& reference_file) {
   if (pde.has_exact()) return make_exact_grid(pde);
   const TestGridSpec spec = pde.test_grid();
-  const ReferenceGrid ref = read_reference(data_dir + "/" + spec.reference_file, spec.reference_axes, "u");
+  const std::string path = reference_file.empty() ? data_dir + "/" + spec.reference_file : reference_file;
+  const ReferenceGrid ref = read_reference(path, spec.reference_axes, "u");
   TestGrid g;
   g.axis_names = ref.axis_names;
   g.axes = ref.axes;

@@ -98,12 +98,13 @@ void set_initial_state(DM da, Vec u, const DiffusionProblem& problem, double h) 
   PIGX_PETSC(DMDAVecRestoreArray(da, u, &a));
 }
 
-/// Creates the TS with pigx's defaults (BDF, the given tolerances, steps landing on output times), then
+/// Creates the TS with pigx's defaults (BDF of spec.bdf_order, the given tolerances, steps landing on output times), then
 /// reads PETSc's options database. Collective over the DM.
 void configure(TS ts, DM da, const DiffusionSolverSpec& spec, double t_end, StepContext& ctx) {
   PIGX_PETSC(TSSetDM(ts, da));
   PIGX_PETSC(TSSetProblemType(ts, TS_NONLINEAR));
   PIGX_PETSC(TSSetType(ts, TSBDF));
+  PIGX_PETSC(TSBDFSetOrder(ts, spec.bdf_order));
   PIGX_PETSC(TSSetMaxTime(ts, t_end));
   PIGX_PETSC(TSSetMaxSteps(ts, 10000000));
   PIGX_PETSC(TSSetExactFinalTime(ts, TS_EXACTFINALTIME_MATCHSTEP));
@@ -136,6 +137,8 @@ void check_arguments(const DiffusionProblem& problem, const DiffusionSolverSpec&
   PIGX_CHECK_INPUT(spec.points >= 3, "solve_diffusion: points ", spec.points, " < 3");
   PIGX_CHECK_INPUT(spec.rtol > 0 && spec.atol > 0 && spec.initial_dt > 0,
                    "solve_diffusion: tolerances and the first step must be > 0");
+  PIGX_CHECK_INPUT(spec.bdf_order >= 1 && spec.bdf_order <= 6, "solve_diffusion: BDF order ", spec.bdf_order,
+                   " is not in 1..6");
   PIGX_CHECK_INPUT(!times.empty() && times.front() >= 0 && std::is_sorted(times.begin(), times.end()) &&
                        std::adjacent_find(times.begin(), times.end()) == times.end(),
                    "solve_diffusion: output times must be increasing and >= 0");

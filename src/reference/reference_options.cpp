@@ -45,8 +45,8 @@ po::options_description options() {
       "points", po::value<std::string>()->default_value("401"),
       "fine-grid nodes per axis, boundary included; (points - 1) must be a multiple of 100 so that the 101-point "
       "output grid is nested (101, 201, 401, 801, 1601, ...)")(
-      "rtol", po::value<std::string>()->default_value("1e-6"), "relative local error tolerance of the time stepper")(
-      "atol", po::value<std::string>()->default_value("1e-9"), "absolute local error tolerance of the time stepper")(
+      "rtol", po::value<std::string>()->default_value("1e-8"), "relative local error tolerance of the time stepper")(
+      "atol", po::value<std::string>()->default_value("1e-10"), "absolute local error tolerance of the time stepper")(
       "dt0", po::value<std::string>()->default_value("1e-4"), "first time step (then adaptive)")(
       "output", po::value<std::string>(),
       "HDF5 file to write (default results/reference/nonlinear_diffusion_<points>.h5), written atomically");
@@ -61,6 +61,12 @@ ReferenceCommandLine read_reference_command_line(const std::vector<std::string>&
   try {
     po::store(po::command_line_parser(args).options(table).run(), vm);
     po::notify(vm);
+  } catch (const po::unknown_option& e) {
+    std::string name = e.get_option_name();
+    name = name.substr(0, name.find('='));
+    throw Error(ErrorKind::Input, "unknown option '" + name +
+                                      "': expected one of --points, --rtol, --atol, --dt0, --output, --help or a "
+                                      "single-dash PETSc option (see pigx-reference --help)");
   } catch (const po::error& e) {
     throw Error(ErrorKind::Input, std::string(e.what()) + " (see pigx-reference --help)");
   }

@@ -22,9 +22,10 @@ struct DiffusionProblem {
 /// after these, so options given there win.
 struct DiffusionSolverSpec {
   int points = 401;        ///< grid points per axis, boundary included (spacing h = 2 / (points - 1))
-  double rtol = 1e-6;      ///< relative local error tolerance of the adaptive time stepper
-  double atol = 1e-9;      ///< absolute local error tolerance
+  double rtol = 1e-8;        ///< relative local error tolerance of the adaptive time stepper
+  double atol = 1e-10;       ///< absolute local error tolerance
   double initial_dt = 1e-4;  ///< first time step (the controller adapts it)
+  int bdf_order = 4;         ///< order of the default BDF stepper (-ts_type and -ts_bdf_order override)
 };
 
 /// The part of the grid this rank owns at one output time: nodes (i, j) for xs <= i < xs + xm,
