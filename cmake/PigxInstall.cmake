@@ -1,5 +1,5 @@
-# cmake --install: libraries, public headers, pigx-solve, pigx-metalic, pigx-reference, the CMake package (find_package(pigx)
-# gives pigx::pigx and the per-layer targets pigx::core ...) and pkg-config's pigx.pc.
+# cmake --install: libraries, public headers, pigx-solve, pigx-metalic, pigx-reference, the CMake package
+# (find_package(pigx) gives pigx::pigx and the per-layer targets pigx::core ...) and pkg-config's pigx.pc.
 include(GNUInstallDirs)
 include(CMakePackageConfigHelpers)
 

@@ -21,12 +21,15 @@ constexpr double kPi = 3.14159265358979323846;
 constexpr double kA = kPi / 2;  // cos(kA x) vanishes at x = +-1
 
 /// The manufactured solution u = exp(-t) cos(a x) cos(a y) / 2 (zero on the boundary of [-1,1]^2).
-double exact(double x, double y, double t) { return 0.5 * std::exp(-t) * std::cos(kA * x) * std::cos(kA * y); }
+double exact(double x, double y, double t) {
+  return 0.5 * std::exp(-t) * std::cos(kA * x) * std::cos(kA * y);
+}
 
 /// div(u grad u) = Laplacian(u^2) / 2 of exact(); uses d^2/dx^2 cos^2(a x) = -2 a^2 cos(2 a x).
 double exact_flux_divergence(double x, double y, double t) {
   const double cx = std::cos(kA * x), cy = std::cos(kA * y);
-  const double lap = 0.25 * std::exp(-2 * t) * -2 * kA * kA * (std::cos(2 * kA * x) * cy * cy + cx * cx * std::cos(2 * kA * y));
+  const double lap = 0.25 * std::exp(-2 * t) * -2 * kA * kA *
+                     (std::cos(2 * kA * x) * cy * cy + cx * cx * std::cos(2 * kA * y));
   return 0.5 * lap;
 }
 
@@ -72,22 +75,24 @@ double manufactured_error(int n, double t_end) {
   spec.atol = 1e-12;
   double sums[2] = {0, 0};
   const double h = 2.0 / (n - 1);
-  solve_diffusion(MPI_COMM_WORLD, manufactured(0.5), spec, {0.0, t_end}, [&](int k, double t, const LocalField& f) {
-    if (k == 0) return;
-    for (int j = f.ys; j < f.ys + f.ym; ++j)
-      for (int i = f.xs; i < f.xs + f.xm; ++i) {
-        const double e = exact(-1 + i * h, -1 + j * h, t);
-        sums[0] += (f.value(i, j) - e) * (f.value(i, j) - e);
-        sums[1] += e * e;
-      }
-  });
+  solve_diffusion(MPI_COMM_WORLD, manufactured(0.5), spec, {0.0, t_end},
+                  [&](int k, double t, const LocalField& f) {
+                    if (k == 0) return;
+                    for (int j = f.ys; j < f.ys + f.ym; ++j)
+                      for (int i = f.xs; i < f.xs + f.xm; ++i) {
+                        const double e = exact(-1 + i * h, -1 + j * h, t);
+                        sums[0] += (f.value(i, j) - e) * (f.value(i, j) - e);
+                        sums[1] += e * e;
+                      }
+                  });
   double total[2];
   MPI_Allreduce(sums, total, 2, MPI_DOUBLE, MPI_SUM, MPI_COMM_WORLD);
   return std::sqrt(total[0] / total[1]);
 }
 
 TEST(ReferenceSolver, ManufacturedSolutionConvergesAtSecondOrder) {
-  const double e1 = manufactured_error(21, 0.2), e2 = manufactured_error(41, 0.2), e3 = manufactured_error(81, 0.2);
+  const double e1 = manufactured_error(21, 0.2), e2 = manufactured_error(41, 0.2),
+               e3 = manufactured_error(81, 0.2);
   EXPECT_LT(e3, 1e-3);
   EXPECT_NEAR(std::log2(e1 / e2), 2.0, 0.15) << e1 << " " << e2;
   EXPECT_NEAR(std::log2(e2 / e3), 2.0, 0.1) << e2 << " " << e3;
@@ -130,10 +135,11 @@ TEST(ReferenceSolver, OutputTimesAreHitExactlyAndInOrder) {
   spec.points = 21;
   const std::vector<double> times = {0.0, 0.013, 0.02, 0.5};
   std::vector<double> seen;
-  const DiffusionSolveStats s = solve_diffusion(MPI_COMM_WORLD, p, spec, times, [&](int k, double t, const LocalField&) {
-    EXPECT_EQ(k, static_cast<int>(seen.size()));
-    seen.push_back(t);
-  });
+  const DiffusionSolveStats s =
+      solve_diffusion(MPI_COMM_WORLD, p, spec, times, [&](int k, double t, const LocalField&) {
+        EXPECT_EQ(k, static_cast<int>(seen.size()));
+        seen.push_back(t);
+      });
   EXPECT_EQ(seen, times);
   EXPECT_GT(s.steps, 3);
   EXPECT_EQ(s.method, "bdf (order 4)");

@@ -30,8 +30,8 @@ po::options_description general_options() {
       "directory holding the reference solutions (HDF5) of benchmarks without a closed form")(
       "problem.reference_file", po::value<std::string>()->default_value(""),
       "reference solution (HDF5, the layout of the problem's shipped file) to measure the test error against "
-      "instead of problem.data_dir's, e.g. one made by pigx-reference (docs/references.md); empty: the shipped "
-      "one");
+      "instead of problem.data_dir's, e.g. one made by pigx-reference (docs/references.md); empty: the "
+      "shipped one");
   po::options_description model("[model]");
   model.add_options()("model.channels", po::value<int>()->default_value(4), "feature channels k (1..16)")(
       "model.gaussians", po::value<int>()->default_value(100), "Gaussians per channel N")(

@@ -13,7 +13,8 @@ bool on_boundary(const DMDALocalInfo* info, int i, int j) {
 
 }  // namespace
 
-PetscErrorCode diffusion_ifunction(DMDALocalInfo* info, PetscReal t, void* u_, void* udot_, void* f_, void* ctx_) {
+PetscErrorCode diffusion_ifunction(DMDALocalInfo* info, PetscReal t, void* u_, void* udot_, void* f_,
+                                   void* ctx_) {
   PetscFunctionBeginUser;
   const auto* ctx = static_cast<const OperatorContext*>(ctx_);
   const auto* const* u = static_cast<const PetscScalar* const*>(u_);
@@ -35,8 +36,8 @@ PetscErrorCode diffusion_ifunction(DMDALocalInfo* info, PetscReal t, void* u_, v
   PetscFunctionReturn(0);
 }
 
-PetscErrorCode diffusion_ijacobian(DMDALocalInfo* info, PetscReal, void* u_, void*, PetscReal shift, Mat J, Mat P,
-                                   void* ctx_) {
+PetscErrorCode diffusion_ijacobian(DMDALocalInfo* info, PetscReal, void* u_, void*, PetscReal shift, Mat J,
+                                   Mat P, void* ctx_) {
   PetscFunctionBeginUser;
   const auto* ctx = static_cast<const OperatorContext*>(ctx_);
   const auto* const* u = static_cast<const PetscScalar* const*>(u_);

@@ -20,7 +20,7 @@ PetscErrorCode diffusion_ifunction(DMDALocalInfo* info, PetscReal t, void* u, vo
 
 /// dF/du + shift dF/du_t of diffusion_ifunction, assembled into P (and J when it differs), exactly
 /// (DMDATSSetIJacobianLocal form). Collective over the matrices' communicator (assembly).
-PetscErrorCode diffusion_ijacobian(DMDALocalInfo* info, PetscReal t, void* u, void* udot, PetscReal shift, Mat J,
-                                   Mat P, void* ctx);
+PetscErrorCode diffusion_ijacobian(DMDALocalInfo* info, PetscReal t, void* u, void* udot, PetscReal shift,
+                                   Mat J, Mat P, void* ctx);
 
 }  // namespace pigx::reference::detail

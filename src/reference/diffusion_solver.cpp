@@ -29,7 +29,9 @@ struct StepContext {
 };
 
 /// Tolerance for "the step landed on output time t". Not collective.
-double landing_tolerance(double t) { return 1e-9 * std::max(1.0, std::abs(t)); }
+double landing_tolerance(double t) {
+  return 1e-9 * std::max(1.0, std::abs(t));
+}
 
 /// TS pre-step: shortens the coming step so that it lands on the next output time, halving the remaining
 /// interval instead when a full step would leave a sliver. Collective over the TS.
@@ -98,8 +100,8 @@ void set_initial_state(DM da, Vec u, const DiffusionProblem& problem, double h) 
   PIGX_PETSC(DMDAVecRestoreArray(da, u, &a));
 }
 
-/// Creates the TS with pigx's defaults (BDF of spec.bdf_order, the given tolerances, steps landing on output times), then
-/// reads PETSc's options database. Collective over the DM.
+/// Creates the TS with pigx's defaults (BDF of spec.bdf_order, the given tolerances, steps landing on output
+/// times), then reads PETSc's options database. Collective over the DM.
 void configure(TS ts, DM da, const DiffusionSolverSpec& spec, double t_end, StepContext& ctx) {
   PIGX_PETSC(TSSetDM(ts, da));
   PIGX_PETSC(TSSetProblemType(ts, TS_NONLINEAR));
@@ -153,8 +155,8 @@ DiffusionSolveStats solve_diffusion(MPI_Comm comm, const DiffusionProblem& probl
   const double start = MPI_Wtime();
   const double h = 2.0 / (spec.points - 1);
   PetscOwned<DM, DMDestroy> da;
-  PIGX_PETSC(DMDACreate2d(comm, DM_BOUNDARY_NONE, DM_BOUNDARY_NONE, DMDA_STENCIL_STAR, spec.points, spec.points,
-                          PETSC_DECIDE, PETSC_DECIDE, 1, 1, nullptr, nullptr, da.out()));
+  PIGX_PETSC(DMDACreate2d(comm, DM_BOUNDARY_NONE, DM_BOUNDARY_NONE, DMDA_STENCIL_STAR, spec.points,
+                          spec.points, PETSC_DECIDE, PETSC_DECIDE, 1, 1, nullptr, nullptr, da.out()));
   PIGX_PETSC(DMSetUp(da));
   detail::OperatorContext op{&problem, h};
   PIGX_PETSC(DMDATSSetIFunctionLocal(da, INSERT_VALUES, detail::diffusion_ifunction, &op));

@@ -6,7 +6,9 @@
 
 namespace pigx::reference {
 
-bool nests(int points, int m) { return points >= 2 && m >= 2 && (points - 1) % (m - 1) == 0; }
+bool nests(int points, int m) {
+  return points >= 2 && m >= 2 && (points - 1) % (m - 1) == 0;
+}
 
 std::vector<double> sample_nested(MPI_Comm comm, const LocalField& field, int m) {
   PIGX_CHECK_INPUT(nests(field.points, m), "a grid of ", m, " points per axis is not nested in one of ",
@@ -22,8 +24,8 @@ std::vector<double> sample_nested(MPI_Comm comm, const LocalField& field, int m)
   int rank;
   PIGX_MPI(MPI_Comm_rank(comm, &rank));
   std::vector<double> all(rank == 0 ? mine.size() : 0);
-  PIGX_MPI(MPI_Reduce(mine.data(), rank == 0 ? all.data() : nullptr, static_cast<int>(mine.size()), MPI_DOUBLE,
-                      MPI_SUM, 0, comm));
+  PIGX_MPI(MPI_Reduce(mine.data(), rank == 0 ? all.data() : nullptr, static_cast<int>(mine.size()),
+                      MPI_DOUBLE, MPI_SUM, 0, comm));
   return all;
 }
 

@@ -22,17 +22,18 @@ std::vector<double> linspace(double lo, double hi, int n) {
 }
 
 /// The file's description of how it was made. Not collective.
-std::vector<std::pair<std::string, std::string>> describe(const ReferenceRunSpec& s, const DiffusionSolveStats& st,
-                                                          int ranks) {
+std::vector<std::pair<std::string, std::string>> describe(const ReferenceRunSpec& s,
+                                                          const DiffusionSolveStats& st, int ranks) {
   std::ostringstream how;
   how << std::setprecision(3) << "pigx-reference: PETSc DMDA " << s.solver.points << " x " << s.solver.points
       << " nodes (h = " << 2.0 / (s.solver.points - 1)
       << "), conservative second-order finite differences of div(u grad u) with face-averaged diffusivity; "
          "implicit adaptive PETSc TS "
-      << st.method << " with rtol " << st.rtol << ", atol " << st.atol << ", " << st.steps << " steps; " << ranks
-      << " MPI rank(s); sampled at nested nodes, no interpolation; t = 0 is u0 itself";
-  return {{"equation", "u_t = alpha*div(u grad u), alpha=0.05, (x,y) in [-1,1]^2, t in [0,1], u=0 on boundary"},
-          {"origin", how.str()}};
+      << st.method << " with rtol " << st.rtol << ", atol " << st.atol << ", " << st.steps << " steps; "
+      << ranks << " MPI rank(s); sampled at nested nodes, no interpolation; t = 0 is u0 itself";
+  return {
+      {"equation", "u_t = alpha*div(u grad u), alpha=0.05, (x,y) in [-1,1]^2, t in [0,1], u=0 on boundary"},
+      {"origin", how.str()}};
 }
 
 }  // namespace
@@ -44,10 +45,10 @@ double nonlinear_diffusion_u0(double x, double y) {
 }
 
 ReferenceData nonlinear_diffusion_reference(MPI_Comm comm, const ReferenceRunSpec& spec,
-                                            DiffusionSolveStats* stats) {
+                                            DiffusionSolveStats* stats, std::ostream* progress) {
   PIGX_CHECK_INPUT(spec.output_points >= 2 && spec.output_times >= 2 && spec.t_end > 0,
-                   "nonlinear_diffusion_reference: output grid ", spec.output_points, " x ", spec.output_times,
-                   " up to t = ", spec.t_end, " is empty");
+                   "nonlinear_diffusion_reference: output grid ", spec.output_points, " x ",
+                   spec.output_times, " up to t = ", spec.t_end, " is empty");
   PIGX_CHECK_INPUT(nests(spec.solver.points, spec.output_points), "a grid of ", spec.solver.points,
                    " points per axis does not contain the ", spec.output_points, "-point output grid");
   int rank, ranks;
@@ -61,13 +62,18 @@ ReferenceData nonlinear_diffusion_reference(MPI_Comm comm, const ReferenceRunSpe
   const std::size_t slice = static_cast<std::size_t>(spec.output_points) * spec.output_points;
   if (rank == 0) d.u.assign(slice * spec.output_times, 0.0);
 
+  const double start = MPI_Wtime();
   DiffusionProblem problem;
   problem.alpha = 0.05;
   problem.initial = nonlinear_diffusion_u0;
   const DiffusionSolveStats s =
-      solve_diffusion(comm, problem, spec.solver, d.t, [&](int k, double, const LocalField& field) {
+      solve_diffusion(comm, problem, spec.solver, d.t, [&](int k, double t, const LocalField& field) {
         const std::vector<double> values = sample_nested(comm, field, spec.output_points);
         if (rank == 0) std::copy(values.begin(), values.end(), d.u.begin() + k * slice);
+        if (progress && rank == 0 && k > 0 && (k % 10 == 0 || k == spec.output_times - 1))
+          *progress << "  t = " << std::fixed << std::setprecision(2) << t << std::defaultfloat << "  ("
+                    << std::setprecision(1) << std::fixed << MPI_Wtime() - start << " s)" << std::defaultfloat
+                    << std::setprecision(6) << std::endl;
       });
   if (rank == 0) {
     // The initial value itself, boundary included (the solver's state is 0 on the boundary from the start).
@@ -88,7 +94,7 @@ DiffusionSolveStats run_reference(MPI_Comm comm, const ReferenceRunSpec& spec, s
          << " nodes, rtol " << spec.solver.rtol << ", atol " << spec.solver.atol << " -> " << spec.output
          << std::endl;
   DiffusionSolveStats stats;
-  const ReferenceData d = nonlinear_diffusion_reference(comm, spec, &stats);
+  const ReferenceData d = nonlinear_diffusion_reference(comm, spec, &stats, log);
   // Rank 0 writes; its success or failure is shared so that every rank returns or throws alike.
   std::string failure;
   if (rank == 0) {
@@ -100,7 +106,8 @@ DiffusionSolveStats run_reference(MPI_Comm comm, const ReferenceRunSpec& spec, s
   }
   int failed = failure.empty() ? 0 : 1;
   PIGX_MPI(MPI_Bcast(&failed, 1, MPI_INT, 0, comm));
-  if (failed) throw Error(ErrorKind::Runtime, rank == 0 ? failure : "writing the reference file failed on rank 0");
+  if (failed)
+    throw Error(ErrorKind::Runtime, rank == 0 ? failure : "writing the reference file failed on rank 0");
   if (log && rank == 0)
     *log << "steps " << stats.steps << " (rejected " << stats.rejected << "), Newton iterations "
          << stats.nonlinear_iterations << ", linear iterations " << stats.linear_iterations << ", wall "

@@ -10,9 +10,9 @@
 namespace pigx::reference {
 namespace {
 
+using io::h5check;
 using io::H5Handle;
 using io::H5Kind;
-using io::h5check;
 
 /// Writes a string attribute `name` on obj. Not collective.
 void put_string(hid_t obj, const std::string& name, const std::string& value, const std::string& where) {
@@ -41,9 +41,10 @@ H5Handle put_array(hid_t file, const std::string& name, const std::vector<hsize_
 
 void write_reference_file(const std::string& path, const ReferenceData& d) {
   const std::string where = "reference file '" + path + "'";
-  PIGX_CHECK(!d.t.empty() && !d.x.empty() && !d.y.empty() && d.u.size() == d.t.size() * d.x.size() * d.y.size(),
-             "cannot write ", where, ": ", d.u.size(), " values for a grid of ", d.t.size(), " x ", d.x.size(),
-             " x ", d.y.size());
+  PIGX_CHECK(
+      !d.t.empty() && !d.x.empty() && !d.y.empty() && d.u.size() == d.t.size() * d.x.size() * d.y.size(),
+      "cannot write ", where, ": ", d.u.size(), " values for a grid of ", d.t.size(), " x ", d.x.size(),
+      " x ", d.y.size());
   const std::filesystem::path parent = std::filesystem::path(path).parent_path();
   std::error_code ec;
   if (!parent.empty()) std::filesystem::create_directories(parent, ec);
@@ -51,8 +52,8 @@ void write_reference_file(const std::string& path, const ReferenceData& d) {
   io::H5ErrorSilencer quiet;
   io::PendingFile pending(path);
   {
-    H5Handle file(H5Fcreate(pending.temp_path().c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT), H5Kind::File,
-                  "creating '" + pending.temp_path() + "' for " + where);
+    H5Handle file(H5Fcreate(pending.temp_path().c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT),
+                  H5Kind::File, "creating '" + pending.temp_path() + "' for " + where);
     put_array(file, "t", {d.t.size()}, d.t.data(), where);
     put_array(file, "x", {d.x.size()}, d.x.data(), where);
     put_array(file, "y", {d.y.size()}, d.y.data(), where);

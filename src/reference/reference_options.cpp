@@ -16,8 +16,10 @@ namespace pigx::reference {
 namespace {
 
 /// Throws the input error of a bad option value. Not collective.
-[[noreturn]] void bad_value(const std::string& option, const std::string& value, const std::string& expected) {
-  throw Error(ErrorKind::Input, "invalid value '" + value + "' for option --" + option + ": expected " + expected);
+[[noreturn]] void bad_value(const std::string& option, const std::string& value,
+                            const std::string& expected) {
+  throw Error(ErrorKind::Input,
+              "invalid value '" + value + "' for option --" + option + ": expected " + expected);
 }
 
 /// The whole of `text` as an integer, or a bad_value error. Not collective.
@@ -39,14 +41,17 @@ double parse_number(const std::string& option, const std::string& text, const st
 
 /// Every option with its default (as text, converted and checked in read_reference_command_line).
 po::options_description options() {
-  po::options_description o("pigx-reference options (PETSc options such as -ts_type, -ts_monitor, -snes_rtol, "
-                            "-ksp_type, -pc_type pass through)");
-  o.add_options()("help,h", "print this help")(
-      "points", po::value<std::string>()->default_value("401"),
-      "fine-grid nodes per axis, boundary included; (points - 1) must be a multiple of 100 so that the 101-point "
-      "output grid is nested (101, 201, 401, 801, 1601, ...)")(
-      "rtol", po::value<std::string>()->default_value("1e-8"), "relative local error tolerance of the time stepper")(
-      "atol", po::value<std::string>()->default_value("1e-10"), "absolute local error tolerance of the time stepper")(
+  po::options_description o(
+      "pigx-reference options (PETSc options such as -ts_type, -ts_monitor, -snes_rtol, "
+      "-ksp_type, -pc_type pass through)");
+  o.add_options()("help,h", "print this help")("points", po::value<std::string>()->default_value("401"),
+                                               "fine-grid nodes per axis, boundary included; (points - 1) "
+                                               "must be a multiple of 100 so that the 101-point "
+                                               "output grid is nested (101, 201, 401, 801, 1601, ...)")(
+      "rtol", po::value<std::string>()->default_value("1e-8"),
+      "relative local error tolerance of the time stepper")(
+      "atol", po::value<std::string>()->default_value("1e-10"),
+      "absolute local error tolerance of the time stepper")(
       "dt0", po::value<std::string>()->default_value("1e-4"), "first time step (then adaptive)")(
       "output", po::value<std::string>(),
       "HDF5 file to write (default results/reference/nonlinear_diffusion_<points>.h5), written atomically");
@@ -64,9 +69,10 @@ ReferenceCommandLine read_reference_command_line(const std::vector<std::string>&
   } catch (const po::unknown_option& e) {
     std::string name = e.get_option_name();
     name = name.substr(0, name.find('='));
-    throw Error(ErrorKind::Input, "unknown option '" + name +
-                                      "': expected one of --points, --rtol, --atol, --dt0, --output, --help or a "
-                                      "single-dash PETSc option (see pigx-reference --help)");
+    throw Error(ErrorKind::Input,
+                "unknown option '" + name +
+                    "': expected one of --points, --rtol, --atol, --dt0, --output, --help or a "
+                    "single-dash PETSc option (see pigx-reference --help)");
   } catch (const po::error& e) {
     throw Error(ErrorKind::Input, std::string(e.what()) + " (see pigx-reference --help)");
   }
@@ -83,7 +89,8 @@ ReferenceCommandLine read_reference_command_line(const std::vector<std::string>&
   }
   ReferenceRunSpec& s = out.spec;
   const auto text = [&](const char* name) { return vm[name].as<std::string>(); };
-  const std::string nested = "an integer >= 101 with (points - 1) a multiple of 100 (101, 201, 401, 801, ...)";
+  const std::string nested =
+      "an integer >= 101 with (points - 1) a multiple of 100 (101, 201, 401, 801, ...)";
   const long long points = parse_integer("points", text("points"), nested);
   if (points < 101 || points > 100001 || (points - 1) % 100 != 0) bad_value("points", text("points"), nested);
   s.solver.points = static_cast<int>(points);

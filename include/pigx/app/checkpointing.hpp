@@ -14,7 +14,8 @@
 namespace pigx {
 
 /// The identity of a run: problem, model shape, parameter count and every key that decides the trajectory
-/// (all keys except output.*, checkpoint.*, train.max_time, problem.data_dir and problem.reference_file). Not collective.
+/// (all keys except output.*, checkpoint.*, train.max_time, problem.data_dir and problem.reference_file). Not
+/// collective.
 io::CheckpointIdentity checkpoint_identity(const RunConfig& config, long long parameters);
 
 /// The checkpoint record of a trainer state. Not collective.

@@ -21,7 +21,7 @@ struct RunConfig {
   std::string problem;
   std::string data_dir;
   std::string reference_file;  ///< problem.reference_file: replaces data_dir's reference when not empty
-  std::unique_ptr<Pde> pde;  ///< created from problem.type with its problem.* parameters applied
+  std::unique_ptr<Pde> pde;    ///< created from problem.type with its problem.* parameters applied
   ModelSpec model;
   SamplingSpec sampling;
   TrainSpec train;

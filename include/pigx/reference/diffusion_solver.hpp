@@ -21,7 +21,7 @@ struct DiffusionProblem {
 /// Discretisation and time-step control; PETSc's options database (-ts_*, -snes_*, -ksp_*, -pc_*) is read
 /// after these, so options given there win.
 struct DiffusionSolverSpec {
-  int points = 401;        ///< grid points per axis, boundary included (spacing h = 2 / (points - 1))
+  int points = 401;          ///< grid points per axis, boundary included (spacing h = 2 / (points - 1))
   double rtol = 1e-8;        ///< relative local error tolerance of the adaptive time stepper
   double atol = 1e-10;       ///< absolute local error tolerance
   double initial_dt = 1e-4;  ///< first time step (the controller adapts it)
@@ -42,7 +42,7 @@ struct LocalField {
 struct DiffusionSolveStats {
   long long steps = 0, rejected = 0, nonlinear_iterations = 0, linear_iterations = 0;
   double wall_s = 0;
-  std::string method;       ///< the time stepper as run, e.g. "bdf (order 2)", after PETSc's options
+  std::string method;         ///< the time stepper as run, e.g. "bdf (order 2)", after PETSc's options
   double rtol = 0, atol = 0;  ///< the tolerances as run, after PETSc's options
 };
 

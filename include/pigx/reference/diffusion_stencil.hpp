@@ -20,6 +20,8 @@ inline double flux_divergence_d_centre(const double* const* u, int i, int j, dou
 
 /// Derivative of flux_divergence at a node with respect to u at its neighbour value `neighbour`:
 /// u_neighbour / h^2.
-inline double flux_divergence_d_neighbour(double neighbour, double h) { return neighbour / (h * h); }
+inline double flux_divergence_d_neighbour(double neighbour, double h) {
+  return neighbour / (h * h);
+}
 
 }  // namespace pigx::reference
