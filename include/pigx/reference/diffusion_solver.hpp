@@ -46,7 +46,9 @@ struct DiffusionSolveStats {
   double rtol = 0, atol = 0;  ///< the tolerances as run, after PETSc's options
 };
 
-/// Called on every rank at each output time, in order: index into output_times, the time, this rank's part.
+/// Called on every rank at each output time, in order: index into output_times, the time, this rank's part
+/// (valid during the call). It may call collectives on the solver's communicator; if it throws, it must throw
+/// on every rank alike.
 using OutputCallback = std::function<void(int index, double t, const LocalField& field)>;
 
 /// Solves from t = 0 to output_times.back(), landing a step on every output time (increasing, >= 0; t = 0
