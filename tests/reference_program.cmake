@@ -21,37 +21,18 @@ function(expect_in what text fragment)
   endif()
 endfunction()
 
-# 1. Bad arguments: exit 2, one message naming the option, the value and the expectation; nothing written.
-foreach(case
-    "--points=100|invalid value '100' for option --points: expected an integer >= 101 with (points - 1) a multiple of 100"
-    "--points=abc|invalid value 'abc' for option --points"
-    "--rtol=0|invalid value '0' for option --rtol: expected a number in (0, 0.1]"
-    "--atol=nan|invalid value 'nan' for option --atol"
-    "--dt0=1|invalid value '1' for option --dt0: expected a time step in (0, 0.01]"
-    "--output=${WORK}/dir/|invalid value '${WORK}/dir/' for option --output: expected a file name"
-    "--pionts=401|unknown option '--pionts': expected one of --points, --rtol"
-    "--points|the required argument for option '--points' is missing")
-  string(REPLACE "|" ";" parts "${case}")
-  list(GET parts 0 arg)
-  list(GET parts 1 fragment)
-  set(output --output=${WORK}/bad.h5)
-  if(arg MATCHES "^--output")
-    set(output)
-  endif()
-  # The first case on 2 ranks (the message is printed once), the others as singletons (faster).
-  set(launcher)
-  if(NOT checked_two_ranks)
-    set(launcher ${MPIEXEC} -n 2)
-    set(checked_two_ranks ON)
-  endif()
-  run(2 out ${launcher} ${REFERENCE} ${output} ${arg})
-  expect_in("${arg}" "${out}" "pigx-reference: error: ${fragment}")
-  string(REGEX MATCHALL "pigx-reference: error:" lines "${out}")
-  list(LENGTH lines n)
-  if(NOT n EQUAL 1)
-    message(FATAL_ERROR "${arg}: the error was printed ${n} times, expected once:\n${out}")
-  endif()
-endforeach()
+# 1. Bad arguments (every message is checked in ReferenceOptions.*): exit 2, one message naming the option,
+# the value and the expectation, printed once on 2 ranks; nothing written.
+run(2 out ${MPIEXEC} -n 2 ${REFERENCE} --output=${WORK}/bad.h5 --points=100)
+expect_in("--points=100" "${out}"
+          "pigx-reference: error: invalid value '100' for option --points: expected an integer >= 101")
+string(REGEX MATCHALL "pigx-reference: error:" lines "${out}")
+list(LENGTH lines n)
+if(NOT n EQUAL 1)
+  message(FATAL_ERROR "the error was printed ${n} times, expected once:\n${out}")
+endif()
+run(2 out ${REFERENCE} --output=${WORK}/bad.h5 --rtol=0)
+expect_in("--rtol=0" "${out}" "pigx-reference: error: invalid value '0' for option --rtol: expected a number")
 file(GLOB left ${WORK}/*)
 if(left)
   message(FATAL_ERROR "bad arguments wrote files: ${left}")

@@ -1,9 +1,11 @@
 // The classical reference solver behind pigx-reference: the stencil's order, second-order convergence of a
-// whole solve to a manufactured solution, independence of the rank count, nested sampling, and the
-// benchmark's initial value. Runs on 1 and 2 ranks.
+// whole solve to a manufactured solution, independence of the rank count, nested sampling, the benchmark's
+// initial value and the command-line checks. Runs on 1 and 2 ranks.
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <string>
+#include <utility>
 #include <vector>
 
 #include "mpi_support.hpp"
@@ -13,6 +15,7 @@
 #include "pigx/reference/diffusion_stencil.hpp"
 #include "pigx/reference/nested_sampling.hpp"
 #include "pigx/reference/nonlinear_diffusion_reference.hpp"
+#include "pigx/reference/reference_options.hpp"
 
 namespace pigx::reference {
 namespace {
@@ -173,6 +176,52 @@ TEST(NestedSampling, PicksTheCoarseNodesWithXMajor) {
     EXPECT_EQ(s[0], 0.0);                      // boundary nodes start at 0
     EXPECT_THROW(sample_nested(MPI_COMM_SELF, f, 4), Error);
   });
+}
+
+/// The message of the input error read_reference_command_line throws for args ("" when none is thrown).
+std::string option_error(const std::vector<std::string>& args) {
+  try {
+    read_reference_command_line(args);
+  } catch (const Error& e) {
+    EXPECT_EQ(e.kind(), ErrorKind::Input) << e.what();
+    return e.what();
+  }
+  return "";
+}
+
+TEST(ReferenceOptions, DefaultsAndValues) {
+  const ReferenceCommandLine d = read_reference_command_line({});
+  EXPECT_FALSE(d.help);
+  EXPECT_EQ(d.spec.solver.points, 401);
+  EXPECT_EQ(d.spec.solver.rtol, 1e-8);
+  EXPECT_EQ(d.spec.output, "results/reference/nonlinear_diffusion_401.h5");
+  const ReferenceCommandLine c =
+      read_reference_command_line({"--points", "801", "--rtol=1e-9", "--atol=1e-12", "--output=r.h5"});
+  EXPECT_EQ(c.spec.solver.points, 801);
+  EXPECT_EQ(c.spec.solver.rtol, 1e-9);
+  EXPECT_EQ(c.spec.solver.atol, 1e-12);
+  EXPECT_EQ(c.spec.output, "r.h5");
+  EXPECT_TRUE(read_reference_command_line({"--help"}).help);
+}
+
+TEST(ReferenceOptions, BadValuesNameTheOptionValueAndExpectation) {
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"--points=100",
+       "invalid value '100' for option --points: expected an integer >= 101 with (points - 1) a multiple of "
+       "100"},
+      {"--points=abc", "invalid value 'abc' for option --points"},
+      {"--points=401.5", "invalid value '401.5' for option --points"},
+      {"--rtol=0", "invalid value '0' for option --rtol: expected a number in (0, 0.1]"},
+      {"--atol=nan", "invalid value 'nan' for option --atol"},
+      {"--dt0=1", "invalid value '1' for option --dt0: expected a time step in (0, 0.01]"},
+      {"--output=dir/", "invalid value 'dir/' for option --output: expected a file name"},
+      {"--pionts=401", "unknown option '--pionts': expected one of --points, --rtol"},
+      {"--points", "the required argument for option '--points' is missing"},
+      {"stray", "unexpected argument 'stray': pigx-reference takes only options"}};
+  for (const auto& [arg, fragment] : cases) {
+    const std::string message = option_error({arg});
+    EXPECT_NE(message.find(fragment), std::string::npos) << arg << ": " << message;
+  }
 }
 
 TEST(ReferenceBenchmark, InitialValueIsThePdes) {

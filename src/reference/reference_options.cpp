@@ -7,6 +7,7 @@
 #include <cmath>
 #include <cstdlib>
 #include <sstream>
+#include <vector>
 
 #include "pigx/core/error.hpp"
 
@@ -62,9 +63,13 @@ po::options_description options() {
 
 ReferenceCommandLine read_reference_command_line(const std::vector<std::string>& args) {
   const po::options_description table = options();
+  po::options_description all;
+  all.add(table).add_options()("positional", po::value<std::vector<std::string>>(), "");
+  po::positional_options_description positional;
+  positional.add("positional", -1);
   po::variables_map vm;
   try {
-    po::store(po::command_line_parser(args).options(table).run(), vm);
+    po::store(po::command_line_parser(args).options(all).positional(positional).run(), vm);
     po::notify(vm);
   } catch (const po::unknown_option& e) {
     std::string name = e.get_option_name();
@@ -76,6 +81,10 @@ ReferenceCommandLine read_reference_command_line(const std::vector<std::string>&
   } catch (const po::error& e) {
     throw Error(ErrorKind::Input, std::string(e.what()) + " (see pigx-reference --help)");
   }
+  if (vm.count("positional"))
+    throw Error(ErrorKind::Input, "unexpected argument '" +
+                                      vm["positional"].as<std::vector<std::string>>()[0] +
+                                      "': pigx-reference takes only options (see pigx-reference --help)");
   ReferenceCommandLine out;
   if (vm.count("help")) {
     std::ostringstream os;
