@@ -95,38 +95,43 @@ PetscErrorCode objective_only(Tao, Vec x, PetscReal* f, void* ctx) {
   PetscFunctionReturn(0);
 }
 
-// The residual and Jacobian routines share one linearisation at the current point.
-PetscErrorCode residual_callback(Tao, Vec x, Vec r, void* ctx) {
+// The rows at x: the residual and Jacobian routines share one linearisation at the current point.
+PetscErrorCode rows_at(void* ctx, Vec x, const ResidualRows** rows) {
   PetscFunctionBeginUser;
   auto* c = static_cast<TaoContext*>(ctx);
   std::vector<double> theta;
   PetscCall(gather(c->to_all, x, c->full, theta));
   try {
-    const ResidualRows& rows = c->trainer->linearise(theta);
-    PetscInt n;
-    PetscCall(VecGetLocalSize(r, &n));
-    PetscCheck(n == rows.rows(), PETSC_COMM_SELF, PETSC_ERR_ARG_SIZ,
-               "the residual vector has %" PetscInt_FMT " local rows, the loss %lld", n, rows.rows());
-    PetscScalar* a;
-    PetscCall(VecGetArray(r, &a));
-    std::copy(rows.r.begin(), rows.r.end(), a);
-    PetscCall(VecRestoreArray(r, &a));
+    *rows = &c->trainer->linearise(theta);
   } catch (const std::exception& e) {
     SETERRQ(PETSC_COMM_SELF, PETSC_ERR_LIB, "%s", e.what());
   }
   PetscFunctionReturn(0);
 }
 
-PetscErrorCode jacobian_callback(Tao, Vec x, Mat J, Mat, void* ctx) {
+PetscErrorCode residual_callback(Tao, Vec x, Vec r, void* ctx) {
+  const ResidualRows* rows;
+  PetscInt n;
+  PetscScalar* a;
   PetscFunctionBeginUser;
-  auto* c = static_cast<TaoContext*>(ctx);
-  std::vector<double> theta;
-  PetscCall(gather(c->to_all, x, c->full, theta));
+  PetscCall(rows_at(ctx, x, &rows));
+  PetscCall(VecGetLocalSize(r, &n));
+  PetscCheck(n == rows->rows(), PETSC_COMM_SELF, PETSC_ERR_ARG_SIZ,
+             "the residual vector has %" PetscInt_FMT " local rows, the loss %lld", n, rows->rows());
+  PetscCall(VecGetArray(r, &a));
+  std::copy(rows->r.begin(), rows->r.end(), a);
+  PetscCall(VecRestoreArray(r, &a));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode jacobian_callback(Tao, Vec x, Mat J, Mat, void* ctx) {
+  const ResidualRows* rows;
+  ResidualJacobian* jac = nullptr;
+  PetscFunctionBeginUser;
+  PetscCall(rows_at(ctx, x, &rows));
+  PetscCall(MatShellGetContext(J, &jac));
   try {
-    const ResidualRows& rows = c->trainer->linearise(theta);
-    ResidualJacobian* jac = nullptr;
-    PetscCall(MatShellGetContext(J, &jac));
-    jac->set_rows(rows);
+    jac->set_rows(*rows);
   } catch (const std::exception& e) {
     SETERRQ(PETSC_COMM_SELF, PETSC_ERR_LIB, "%s", e.what());
   }
