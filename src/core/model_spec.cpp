@@ -85,24 +85,6 @@ ParamLayout ParamLayout::from_spec(const ModelSpec& spec) {
   return L;
 }
 
-std::vector<std::vector<long long>> parameter_blocks(const ParamLayout& L, long long offset) {
-  std::vector<std::vector<long long>> blocks;
-  std::vector<char> covered(L.total, 0);
-  auto take = [&](std::vector<long long>& b, std::size_t i) { b.push_back(offset + i), covered[i] = 1; };
-  for (int g = 0; g < L.gaussians; ++g) {
-    std::vector<long long> b;
-    for (int d = 0; d < L.dim; ++d) take(b, L.mu + g * L.dim + d);
-    for (int d = 0; d < L.dim; ++d) take(b, L.log_width + g * L.dim + d);
-    for (int k = 0; k < L.nrot; ++k) take(b, L.rotation + g * L.nrot + k);
-    take(b, L.weight + g);
-    blocks.push_back(std::move(b));
-  }
-  // MLP parameters stay single: one dense MLP block made the preconditioner weaker (docs/gauss_newton.md).
-  for (std::size_t i = 0; i < L.total; ++i)
-    if (!covered[i]) blocks.push_back({offset + static_cast<long long>(i)});
-  return blocks;
-}
-
 std::vector<long long> linear_parameters(const ParamLayout& L, long long offset) {
   const MlpDesc& m = L.mlp_desc;
   const int last = m.layers - 1;

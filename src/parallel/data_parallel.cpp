@@ -57,6 +57,12 @@ double DataParallelLoss::normal_equations(const double* theta, std::vector<doubl
   return f;
 }
 
+std::vector<std::vector<long long>> DataParallelLoss::parameter_blocks() const {
+  std::vector<long long> all(size());
+  for (long long i = 0; i < size(); ++i) all[i] = i;
+  return {all};
+}
+
 void DataParallelLoss::linearise(const double* theta, ResidualRows& rows) {
   loss_.residuals_and_jacobian(theta, r_, J_);
   auto r = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), r_);

@@ -443,10 +443,9 @@ std::vector<DecomposedLoss::GnBlocks> DecomposedLoss::assemble_blocks(const doub
 }
 
 std::vector<std::vector<long long>> DecomposedLoss::parameter_blocks() const {
-  const ParamLayout L = ParamLayout::from_spec(spec_);
-  std::vector<std::vector<long long>> all;
+  std::vector<std::vector<long long>> all(dec_.count());
   for (int s = 0; s < dec_.count(); ++s)
-    for (auto& b : pigx::parameter_blocks(L, s * block_)) all.push_back(std::move(b));
+    for (long long i = 0; i < block_; ++i) all[s].push_back(s * block_ + i);
   return all;
 }
 

@@ -1,5 +1,11 @@
 #include "pigx/solve/residual_jacobian.hpp"
 
+// petscblaslapack.h needs petscsys.h first.
+// clang-format off
+#include <petscsys.h>
+#include <petscblaslapack.h>
+// clang-format on
+
 #include <algorithm>
 #include <cmath>
 
@@ -161,33 +167,36 @@ PetscErrorCode ResidualJacobian::block_gram(PetscInt nblocks, const PetscInt* st
   PetscCheck(rows_, PETSC_COMM_SELF, PETSC_ERR_ORDER, "ResidualJacobian: set_rows() was not called");
   PetscInt N;
   PetscCall(VecGetSize(x_like_, &N));
-  // Each column's block, its place in the block, and each block's offset in gram and in the row buffer.
-  std::vector<PetscInt> block_of(N, -1), pos(N, 0), offset(nblocks + 1, 0);
+  // Each column's block and place in it, each block's offset in gram, and the rows touching each block.
+  std::vector<PetscInt> block_of(N, -1), pos(N, 0), offset(nblocks + 1, 0), stamp(nblocks, -1);
   for (PetscInt b = 0; b < nblocks; ++b) {
     const PetscInt n = start[b + 1] - start[b];
     for (PetscInt k = 0; k < n; ++k) block_of[index[start[b] + k]] = b, pos[index[start[b] + k]] = k;
     offset[b + 1] = offset[b] + n * n;
   }
-  std::vector<PetscReal> local(offset[nblocks], 0.0), buffer(start[nblocks], 0.0);
-  std::vector<PetscInt> stamp(nblocks, -1), touched;
-  for (long long i = 0; i < local_rows_; ++i) {
-    touched.clear();
+  std::vector<std::vector<long long>> touching(nblocks);
+  for (long long i = 0; i < local_rows_; ++i)
     for (long long k = rows_->row_begin[i]; k < rows_->row_begin[i + 1]; ++k) {
       const PetscInt b = block_of[rows_->column[k]];
-      if (b < 0) continue;
-      if (stamp[b] != i) stamp[b] = static_cast<PetscInt>(i), touched.push_back(b);
-      buffer[start[b] + pos[rows_->column[k]]] = rows_->value[k];
+      if (b >= 0 && stamp[b] != i) stamp[b] = static_cast<PetscInt>(i), touching[b].push_back(i);
     }
-    // Rank-one update of every block the row touches, then clear its slice of the buffer.
-    for (PetscInt b : touched) {
-      const PetscInt n = start[b + 1] - start[b];
-      PetscReal* v = &buffer[start[b]];
-      PetscReal* G = &local[offset[b]];
-      for (PetscInt c = 0; c < n; ++c)
-        if (v[c] != 0)
-          for (PetscInt r = 0; r < n; ++r) G[r + c * n] += v[r] * v[c];
-      std::fill(v, v + n, 0.0);
+  // Per block: its rows' entries as a dense matrix V (n x rows, column-major), then V V^T by syrk.
+  std::vector<PetscReal> local(offset[nblocks], 0.0), V;
+  for (PetscInt b = 0; b < nblocks; ++b) {
+    PetscBLASInt n = static_cast<PetscBLASInt>(start[b + 1] - start[b]);
+    PetscBLASInt m = static_cast<PetscBLASInt>(touching[b].size());
+    if (m == 0) continue;
+    V.assign(static_cast<std::size_t>(n) * m, 0.0);
+    for (PetscBLASInt j = 0; j < m; ++j) {
+      const long long i = touching[b][j];
+      for (long long k = rows_->row_begin[i]; k < rows_->row_begin[i + 1]; ++k)
+        if (block_of[rows_->column[k]] == b) V[pos[rows_->column[k]] + static_cast<std::size_t>(j) * n] = rows_->value[k];
     }
+    PetscReal* G = &local[offset[b]];
+    const PetscReal one = 1.0, zero = 0.0;
+    BLASsyrk_("U", "N", &n, &m, &one, V.data(), &n, &zero, G, &n);
+    for (PetscBLASInt c = 0; c < n; ++c)
+      for (PetscBLASInt r = c + 1; r < n; ++r) G[r + c * n] = G[c + r * n];  // the lower triangle too
   }
   MPI_Comm comm;
   PetscCall(PetscObjectGetComm(reinterpret_cast<PetscObject>(J_), &comm));

@@ -77,10 +77,6 @@ struct ParamLayout {
   std::vector<ParamGroup> groups() const;
 };
 
-/// Index blocks for block preconditioners: one per Gaussian (its mean, widths, rotation and weight) and one
-/// per remaining parameter; every index shifted by `offset`.
-std::vector<std::vector<long long>> parameter_blocks(const ParamLayout& layout, long long offset = 0);
-
 /// The parameters u is linear in when the others are fixed, shifted by `offset`: the last MLP layer (weights
 /// and bias); with no hidden layer (a linear MLP), the feature amplitudes (Gaussian weights) and the output
 /// bias instead, which holds more of the model.

@@ -46,10 +46,8 @@ class DataParallelLoss : public GlobalLoss {
   double normal_equations(const double* theta, std::vector<double>& A, std::vector<double>& g) override;
   /// This rank's points' rows.
   void linearise(const double* theta, ResidualRows& rows) override;
-  /// The model's blocks (pigx::parameter_blocks).
-  std::vector<std::vector<long long>> parameter_blocks() const override {
-    return pigx::parameter_blocks(loss_.layout());
-  }
+  /// One block: the whole model.
+  std::vector<std::vector<long long>> parameter_blocks() const override;
   /// The model's linear parameters.
   std::vector<long long> linear_parameters() const override {
     return pigx::linear_parameters(loss_.layout());

@@ -48,7 +48,7 @@ class DecomposedLoss : public GlobalLoss {
   double normal_equations(const double* theta, std::vector<double>& A, std::vector<double>& g) override;
   /// Rows of the owned subdomains' points and of the faces on which they are side A.
   void linearise(const double* theta, ResidualRows& rows) override;
-  /// Every subdomain model's blocks, in subdomain order.
+  /// One block per subdomain model.
   std::vector<std::vector<long long>> parameter_blocks() const override;
   /// Every subdomain model's linear parameters, in subdomain order.
   std::vector<long long> linear_parameters() const override;

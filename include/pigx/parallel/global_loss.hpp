@@ -46,8 +46,8 @@ class GlobalLoss {
   /// The residual form at the full parameter vector theta: this rank's rows of r and of its Jacobian (every
   /// row is held by exactly one rank), and rows.loss, the global loss.
   virtual void linearise(const double* theta, ResidualRows& rows) = 0;
-  /// Blocks of strongly coupled parameters (global indices: per Gaussian, per MLP, ...) for block
-  /// preconditioners. Not collective.
+  /// Blocks of the block-Jacobi preconditioner of Gauss-Newton (global indices): one per model, i.e. per
+  /// subdomain of a decomposition, whose coupling the Krylov solver then carries. Not collective.
   virtual std::vector<std::vector<long long>> parameter_blocks() const = 0;
   /// The parameters the loss's residuals are linear in for a linear PDE (pigx::linear_parameters of every
   /// model), increasing. Not collective.
