@@ -3,6 +3,8 @@
 // for both covariance kinds, both activations, input dimensions 1-4 and every built-in PDE.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <random>
 #include <string>
 
 #include "pigx/core/collocation.hpp"
@@ -50,31 +52,7 @@ void expect_gradient_matches_fd(LossFunction& loss, const std::vector<double>& t
   }
 }
 
-// A PDE with a given dimension used only to test input derivatives of the model.
-struct DummyEq {
-  static constexpr int dim = 1, outputs = 1, order = 2, equations = 1;
-  template <class S>
-  KOKKOS_INLINE_FUNCTION S residual(int, const double*, const Taylor<S>& u) const {
-    return u.u();
-  }
-};
-class BoxOnly : public PdeAdaptor<DummyEq> {
- public:
-  BoxOnly(int dim, bool periodic) : d_(dim), periodic_(periodic) {}
-  std::string name() const override { return "box"; }
-  int dim() const override { return d_; }
-  std::vector<std::string> coordinates() const override { return {"a", "b", "c", "d"}; }
-  Box domain() const override {
-    Box b{d_, {-1, 0, 0.5, -2}, {1, 3, 1, 2}, {periodic_, false, false, false}};
-    return b;
-  }
-  TestGridSpec test_grid() const override { return {}; }
-
- private:
-  int d_;
-  bool periodic_;
-};
-
+using test::BoxOnly;
 using test::small_spec;
 
 struct InputCase {
@@ -82,18 +60,33 @@ struct InputCase {
   Covariance cov;
   Activation act;
   bool periodic;
+  EncoderKind enc = EncoderKind::Gaussian;
 };
+
+// Random points in the middle halves of the finest grid cells (4 per axis, see test::with_grid): no
+// finite-difference stencil crosses a knot, where the cubic pieces change.
+std::vector<double> mid_cell_points(const Box& box, int n, unsigned seed) {
+  std::mt19937_64 rng(seed);
+  std::uniform_int_distribution<int> cell(0, 3);
+  std::uniform_real_distribution<double> t(0.25, 0.75);
+  std::vector<double> x;
+  for (int i = 0; i < n; ++i)
+    for (int d = 0; d < box.dim; ++d) x.push_back(box.lo[d] + box.extent(d) * (cell(rng) + t(rng)) / 4);
+  return x;
+}
 
 class InputDerivatives : public ::testing::TestWithParam<InputCase> {};
 
 TEST_P(InputDerivatives, GradientAndHessianMatchFiniteDifferences) {
   const InputCase c = GetParam();
   BoxOnly pde(c.dim, c.periodic);
-  const ModelSpec spec = small_spec(c.dim, c.cov, c.act);
+  ModelSpec spec = small_spec(c.dim, c.cov, c.act);
+  if (c.enc != EncoderKind::Gaussian) spec = test::with_grid(spec, c.enc, pde.domain());
   LossFunction model(pde, spec);
   const auto theta = test::random_theta(spec, model.model_box(), 3);
   const int D = c.dim, nc = taylor_size(D, 2), npts = 6;
-  auto x = test::random_points(pde.domain(), npts, 11);
+  auto x = c.enc == EncoderKind::Gaussian ? test::random_points(pde.domain(), npts, 11)
+                                          : mid_cell_points(pde.domain(), npts, 11);
   std::vector<double> U;
   model.evaluate_u(theta.data(), x.data(), npts, 2, U);
   for (int p = 0; p < npts; ++p) {
@@ -131,6 +124,21 @@ INSTANTIATE_TEST_SUITE_P(AllKinds, InputDerivatives,
                                            InputCase{3, Covariance::Full, Activation::Sin, true},
                                            InputCase{4, Covariance::Diagonal, Activation::Tanh, false}));
 
+// The multigrid features alone and summed with the Gaussians, periodic and not, 1-3 dimensions.
+INSTANTIATE_TEST_SUITE_P(
+    Multigrid, InputDerivatives,
+    ::testing::Values(InputCase{1, Covariance::Diagonal, Activation::Tanh, false, EncoderKind::Multigrid},
+                      InputCase{1, Covariance::Diagonal, Activation::Sin, true, EncoderKind::Multigrid},
+                      InputCase{1, Covariance::Diagonal, Activation::Tanh, true, EncoderKind::Both},
+                      InputCase{2, Covariance::Diagonal, Activation::Tanh, false, EncoderKind::Multigrid},
+                      InputCase{2, Covariance::Diagonal, Activation::Sin, true, EncoderKind::Multigrid},
+                      InputCase{2, Covariance::Full, Activation::Tanh, false, EncoderKind::Both},
+                      InputCase{2, Covariance::Full, Activation::Sin, true, EncoderKind::Both},
+                      InputCase{3, Covariance::Diagonal, Activation::Tanh, false, EncoderKind::Multigrid},
+                      InputCase{3, Covariance::Diagonal, Activation::Sin, true, EncoderKind::Multigrid},
+                      InputCase{3, Covariance::Full, Activation::Tanh, true, EncoderKind::Both},
+                      InputCase{3, Covariance::Diagonal, Activation::Sin, false, EncoderKind::Both}));
+
 // Loss terms on random points: the PDE residual, a boundary-like value term and an initial-like one.
 std::vector<TermData> random_terms(const Pde& pde, int n, unsigned seed) {
   const Box box = pde.domain();
@@ -155,14 +163,21 @@ struct ParamCase {
   std::string pde;
   Covariance cov;
   Activation act;
+  EncoderKind enc = EncoderKind::Gaussian;
 };
+
+// The small model of a case, with its encoders.
+ModelSpec case_spec(const ParamCase& c, const Pde& pde) {
+  const ModelSpec s = small_spec(pde.dim(), c.cov, c.act, pde.outputs());
+  return c.enc == EncoderKind::Gaussian ? s : test::with_grid(s, c.enc, pde.domain());
+}
 
 class ParameterGradient : public ::testing::TestWithParam<ParamCase> {};
 
 TEST_P(ParameterGradient, EveryGroupMatchesFiniteDifferences) {
   const ParamCase c = GetParam();
   auto pde = builtin_pdes().create(c.pde);
-  ModelSpec spec = small_spec(pde->dim(), c.cov, c.act, pde->outputs());
+  ModelSpec spec = case_spec(c, *pde);
   LossFunction loss(*pde, spec);
   loss.set_terms(random_terms(*pde, 8, 5));
   auto theta = test::random_theta(spec, loss.model_box(), 7);
@@ -180,6 +195,10 @@ std::vector<ParamCase> all_param_cases() {
       cases.push_back({name, Covariance::Diagonal, act});
       if (pde->dim() == 2 || pde->dim() == 3) cases.push_back({name, Covariance::Full, act});
     }
+    const bool full = pde->dim() == 2 || pde->dim() == 3;
+    cases.push_back({name, Covariance::Diagonal, Activation::Tanh, EncoderKind::Multigrid});
+    cases.push_back(
+        {name, full ? Covariance::Full : Covariance::Diagonal, Activation::Sin, EncoderKind::Both});
   }
   return cases;
 }
@@ -189,7 +208,7 @@ std::vector<ParamCase> all_param_cases() {
 TEST_P(ParameterGradient, JacobianMatchesLossAndGradient) {
   const ParamCase c = GetParam();
   auto pde = builtin_pdes().create(c.pde);
-  ModelSpec spec = small_spec(pde->dim(), c.cov, c.act, pde->outputs());
+  ModelSpec spec = case_spec(c, *pde);
   LossFunction loss(*pde, spec);
   loss.set_terms(random_terms(*pde, 8, 5));
   auto theta = test::random_theta(spec, loss.model_box(), 7);
@@ -199,6 +218,54 @@ TEST_P(ParameterGradient, JacobianMatchesLossAndGradient) {
   View2 J;
   loss.residuals_and_jacobian(theta.data(), r, J);
   expect_jacobian_consistent(r, J, L0, grad);
+}
+
+// With multigrid features, Jacobian columns (every grid value's among them) against finite differences of
+// the residuals: each row d r_p / d theta_k, not only J^T r.
+TEST_P(ParameterGradient, JacobianColumnsMatchFiniteDifferences) {
+  const ParamCase c = GetParam();
+  if (c.enc == EncoderKind::Gaussian) GTEST_SKIP() << "the Gaussian rows are checked through J^T r";
+  auto pde = builtin_pdes().create(c.pde);
+  const ModelSpec spec = case_spec(c, *pde);
+  LossFunction loss(*pde, spec);
+  loss.set_terms(random_terms(*pde, 8, 5));
+  const auto theta = test::random_theta(spec, loss.model_box(), 7);
+  View1 r;
+  View2 J;
+  loss.residuals_and_jacobian(theta.data(), r, J);
+  auto hJ = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), J);
+  auto hr0 = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), r);
+  double floor = 0;
+  for (std::size_t p = 0; p < hr0.extent(0); ++p) floor = std::max(floor, 1e-5 * std::abs(hr0(p)));
+  const ParamLayout& L = loss.layout();
+  std::vector<std::size_t> columns;
+  for (std::size_t k = L.grid; k < L.mlp; k += 1 + (L.mlp - L.grid) / 60) columns.push_back(k);
+  for (std::size_t k = 0; k < L.total; k += 1 + L.total / 20) columns.push_back(k);
+  int nonzero = 0;
+  for (std::size_t k : columns) {
+    std::vector<double> column, fd;
+    for (std::size_t p = 0; p < hJ.extent(0); ++p) column.push_back(hJ(p, k));
+    const double h = 1e-4 * (1 + std::abs(theta[k]));
+    std::vector<std::vector<double>> rs;
+    for (double step : {-2 * h, -h, h, 2 * h}) {
+      auto th = theta;
+      th[k] += step;
+      View1 rr;
+      View2 JJ;
+      loss.residuals_and_jacobian(th.data(), rr, JJ);
+      auto hr = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), rr);
+      rs.emplace_back(hr.data(), hr.data() + hr.extent(0));
+    }
+    for (std::size_t p = 0; p < column.size(); ++p)
+      fd.push_back((8 * (rs[2][p] - rs[1][p]) - (rs[3][p] - rs[0][p])) / (12 * h));
+    // Differences carry round-off of about 1e-16 |r| / h: entries far below |r| are compared absolutely.
+    EXPECT_LE(test::max_rel_diff(column, fd, floor), 1e-6) << "column " << k;
+    nonzero += *std::max_element(fd.begin(), fd.end(), [](double a, double b) {
+      return std::abs(a) < std::abs(b);
+    }) != 0 && test::max_rel_diff(column, std::vector<double>(column.size(), 0.0), floor) > 1;
+  }
+  EXPECT_GT(nonzero, static_cast<int>(columns.size()) / 4)
+      << "most sampled columns must be well above round-off";
 }
 
 // Poisson with host data, given poisson's source and boundary values, is the same loss as "poisson": the
@@ -358,7 +425,10 @@ INSTANTIATE_TEST_SUITE_P(Trainable, CoefficientGradient, ::testing::ValuesIn(all
 INSTANTIATE_TEST_SUITE_P(AllPdes, ParameterGradient, ::testing::ValuesIn(all_param_cases()),
                          [](const ::testing::TestParamInfo<ParamCase>& i) {
                            return i.param.pde + (i.param.cov == Covariance::Full ? "_full" : "_diag") +
-                                  (i.param.act == Activation::Tanh ? "_tanh" : "_sin");
+                                  (i.param.act == Activation::Tanh ? "_tanh" : "_sin") +
+                                  (i.param.enc == EncoderKind::Gaussian
+                                       ? ""
+                                       : std::string("_") + encoder_name(i.param.enc));
                          });
 
 }  // namespace

@@ -38,10 +38,10 @@ TEST_P(Locality, CulledMatchesDenseToTruncationBound) {
   const auto x = test::random_points(pde->domain(), 300, 9);
   std::vector<double> culled, dense;
   loss.evaluate_u(theta.data(), x.data(), 300, 0, culled);
-  const long long culled_pairs = loss.encoder().last_pairs();
-  loss.encoder().set_dense(true);
+  const long long culled_pairs = loss.gaussian_encoder().last_pairs();
+  loss.gaussian_encoder().set_dense(true);
   loss.evaluate_u(theta.data(), x.data(), 300, 0, dense);
-  const long long dense_pairs = loss.encoder().last_pairs();
+  const long long dense_pairs = loss.gaussian_encoder().last_pairs();
   // |F_culled - F_dense| <= truncation * sum |w|; u = MLP(F) changes by at most |W1|-weighted amounts of
   // that, bounded here by the sum of |W| entries of the first layer times the largest later gain (< 10).
   double w1 = 0;
@@ -57,7 +57,7 @@ TEST_P(Locality, CulledMatchesDenseToTruncationBound) {
   loss.set_terms(draw_terms(*pde, SamplingSpec{200, 80, 40}, 1, 0, 0, 1));
   std::vector<double> gd(theta.size()), gc(theta.size()), t;
   const double Ld = loss.evaluate(theta.data(), gd.data(), t);
-  loss.encoder().set_dense(false);
+  loss.gaussian_encoder().set_dense(false);
   const double Lc = loss.evaluate(theta.data(), gc.data(), t);
   EXPECT_NEAR(Lc, Ld, 1e-6 * Ld);
   EXPECT_LE(test::max_rel_diff(gc, gd), 1e-5);

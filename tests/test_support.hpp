@@ -7,10 +7,21 @@
 #include <vector>
 
 #include "pigx/core/model_spec.hpp"
+#include "pigx/core/pde.hpp"
 
 namespace pigx::test {
 
-/// Random parameters with O(1) features: widths 0.3..0.8 on the model box, random rotations and weights.
+/// Turns a spec into a multigrid (or both) model with 2 levels of 2 and 4 cells, periodic like `domain`.
+inline ModelSpec with_grid(ModelSpec s, EncoderKind kind, const Box& domain) {
+  s.encoder = kind;
+  s.grid_levels = 2;
+  s.grid_cells = 2;
+  for (int d = 0; d < s.dim; ++d) s.periodic[d] = domain.periodic[d];
+  return s;
+}
+
+/// Random parameters with O(1) features: widths 0.3..0.8 on the model box, random rotations, weights and
+/// multigrid values.
 inline std::vector<double> random_theta(const ModelSpec& spec, const Box& box, unsigned seed) {
   const ParamLayout L = ParamLayout::from_spec(spec);
   std::vector<double> th;
@@ -39,6 +50,33 @@ inline ModelSpec small_spec(int dim, Covariance cov, Activation act, int outputs
   s.truncation = 1e-30;  // no Gaussian crosses its cut-off inside a finite-difference stencil
   return s;
 }
+
+// A PDE with a given dimension used only to test input derivatives of the model.
+/// Residual u: a PDE of order 2 whose terms only read the value.
+struct DummyEq {
+  static constexpr int dim = 1, outputs = 1, order = 2, equations = 1;
+  template <class S>
+  KOKKOS_INLINE_FUNCTION S residual(int, const double*, const Taylor<S>& u) const {
+    return u.u();
+  }
+};
+/// A box of dimension 1-4 (axis 0 optionally periodic) whose residual is u itself.
+class BoxOnly : public PdeAdaptor<DummyEq> {
+ public:
+  BoxOnly(int dim, bool periodic) : d_(dim), periodic_(periodic) {}
+  std::string name() const override { return "box"; }
+  int dim() const override { return d_; }
+  std::vector<std::string> coordinates() const override { return {"a", "b", "c", "d"}; }
+  Box domain() const override {
+    Box b{d_, {-1, 0, 0.5, -2}, {1, 3, 1, 2}, {periodic_, false, false, false}};
+    return b;
+  }
+  TestGridSpec test_grid() const override { return {}; }
+
+ private:
+  int d_;
+  bool periodic_;
+};
 
 /// Random points in a box, row-major.
 inline std::vector<double> random_points(const Box& box, int n, unsigned seed) {

@@ -108,10 +108,10 @@ void BM_PeakFma(benchmark::State& state) {
 void BM_Forward(benchmark::State& state, BenchCase c, int order) {
   const long long n = c.residual;
   EncoderSetup s(c, n, order);
-  GaussianEncoder& enc = s.loss->encoder();
+  GaussianEncoder& enc = s.loss->gaussian_encoder();
   enc.prepare(s.theta_d, s.batch);
   for (auto _ : state) {
-    enc.forward(s.batch, s.F);
+    enc.forward(s.batch, s.F, false);
     Kokkos::fence();
   }
   // Useful flops count the pairs inside the cut-off only; executed flops also the rejected candidates,
@@ -133,7 +133,7 @@ void BM_Forward(benchmark::State& state, BenchCase c, int order) {
 /// Shapes, cell grid, binning and packing of the Gaussians and points (done once per evaluation).
 void BM_Prepare(benchmark::State& state, BenchCase c) {
   EncoderSetup s(c, c.residual, 2);
-  GaussianEncoder& enc = s.loss->encoder();
+  GaussianEncoder& enc = s.loss->gaussian_encoder();
   for (auto _ : state) {
     enc.prepare(s.theta_d, s.batch);
     Kokkos::fence();
@@ -157,7 +157,7 @@ void BM_LossGradient(benchmark::State& state, BenchCase c) {
   }
   state.counters["points"] = static_cast<double>(points);
   state.counters["params"] = static_cast<double>(theta.size());
-  state.counters["pairs/point"] = static_cast<double>(loss.encoder().last_pairs()) / points;
+  state.counters["pairs/point"] = static_cast<double>(loss.gaussian_encoder().last_pairs()) / points;
 }
 
 /// Residuals and the dense residual Jacobian (what one Gauss-Newton / LM iteration assembles).

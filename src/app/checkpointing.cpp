@@ -38,10 +38,17 @@ io::CheckpointIdentity checkpoint_identity(const RunConfig& c, long long paramet
         << (m.covariance == Covariance::Diagonal ? "diagonal" : "full") << ", hidden ";
   for (std::size_t i = 0; i < m.hidden.size(); ++i) model << (i ? "," : "") << m.hidden[i];
   model << ", activation " << (m.activation == Activation::Tanh ? "tanh" : "sin");
+  // Gaussian models keep the identity they had before the multigrid keys existed (those keys do not
+  // change their trajectory), so their older checkpoints still resume.
+  const bool gaussian = m.encoder == EncoderKind::Gaussian;
+  if (!gaussian)
+    model << ", encoder " << encoder_name(m.encoder) << ", grid levels " << m.grid_levels << ", grid cells "
+          << m.grid_cells;
   id.model = model.str();
   id.parameters = parameters;
   for (const auto& [key, value] : c.effective)
-    if (!outside_identity(key)) id.config += key + " = " + value + "\n";
+    if (!outside_identity(key) && !(gaussian && (key == "model.encoder" || key.rfind("model.grid_", 0) == 0)))
+      id.config += key + " = " + value + "\n";
   return id;
 }
 

@@ -47,7 +47,15 @@ po::options_description general_options() {
                                                    "the domain is mapped onto [box_lo, box_hi]^d")(
       "model.box_hi", po::value<double>()->default_value(2.0), "upper end of the model box")(
       "model.truncation", po::value<double>()->default_value(1e-8),
-      "a Gaussian is cut where it falls below this fraction of its peak");
+      "a Gaussian is cut where it falls below this fraction of its peak")(
+      "model.encoder", po::value<std::string>()->default_value("gaussian"),
+      "features: gaussian | multigrid (cubic B-spline grids) | both (summed channel by channel)")(
+      "model.grid_levels", po::value<int>()->default_value(4),
+      "multigrid levels; level l has grid_cells * 2^l cells per axis")(
+      "model.grid_cells", po::value<int>()->default_value(4),
+      "cells per axis of the coarsest multigrid level")("model.grid_init_std",
+                                                        po::value<double>()->default_value(0.1),
+                                                        "std. dev. of the initial multigrid control values");
   po::options_description sampling("[sampling]");
   sampling.add_options()("sampling.residual", po::value<long long>()->default_value(4096),
                          "PDE residual points")("sampling.boundary",
@@ -448,6 +456,12 @@ CommandLine read_command_line(const std::vector<std::string>& args, const PdeReg
   m.model_lo = get<double>(vm, "model.box_lo");
   m.model_hi = get<double>(vm, "model.box_hi");
   m.truncation = get<double>(vm, "model.truncation");
+  m.encoder = parse_encoder("model.encoder", get<std::string>(vm, "model.encoder"));
+  m.grid_levels = get<int>(vm, "model.grid_levels");
+  m.grid_cells = get<int>(vm, "model.grid_cells");
+  m.grid_init_std = get<double>(vm, "model.grid_init_std");
+  const Box domain = c.pde->domain();
+  for (int d = 0; d < m.dim; ++d) m.periodic[d] = domain.periodic[d];
   read_inverse(vm, c);
   m.validate();
 

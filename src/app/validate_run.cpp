@@ -45,7 +45,7 @@ bool has_initial_term(const RunConfig& c) {
 
 void check_collocation_counts(const RunConfig& c) {
   const SamplingSpec& s = c.sampling;
-  const long long gaussians = static_cast<long long>(c.model.channels) * c.model.gaussians_per_channel;
+  const long long gaussians = c.model.num_gaussians();
   PIGX_CHECK_INPUT(s.residual >= gaussians, "invalid value '", s.residual,
                    "' for key 'sampling.residual': expected at least ", gaussians,
                    " points, one per Gaussian weight (model.channels ", c.model.channels,

@@ -207,7 +207,7 @@ detail::EncoderData GaussianEncoder::kernel_data(const PointBatch& batch) const 
   return k;
 }
 
-void GaussianEncoder::forward(const PointBatch& batch, View3 F) const {
+void GaussianEncoder::forward(const PointBatch& batch, View3 F, bool add) const {
   const detail::EncoderData k = kernel_data(batch);
   long long pairs = 0;
   const bool packed = packed_path();
@@ -216,10 +216,10 @@ void GaussianEncoder::forward(const PointBatch& batch, View3 F) const {
     constexpr bool Diag = decltype(diag)::value;
     if (packed)
       Kokkos::parallel_reduce("pigx::GaussianEncoder::forward_packed", Range(0, batch.n),
-                              detail::PackedForwardKernel<D, Diag>{k, packed_, F, map_}, pairs);
+                              detail::PackedForwardKernel<D, Diag>{k, packed_, F, map_, add}, pairs);
     else
       Kokkos::parallel_reduce("pigx::GaussianEncoder::forward", Range(0, batch.n),
-                              detail::ForwardKernel<D, Diag>{k, F, map_}, pairs);
+                              detail::ForwardKernel<D, Diag>{k, F, map_, add}, pairs);
   });
   pairs_ = pairs;
 }

@@ -28,6 +28,11 @@ struct EncoderData {
   IView1 order;
 };
 
+/// Writes v into out, or adds it when add.
+KOKKOS_INLINE_FUNCTION void store(double& out, double v, bool add) {
+  out = add ? out + v : v;
+}
+
 /// Calls f(dx) for x - mu and, on periodic axes, every periodic image within the Gaussian's extent.
 template <int D, class Fn>
 KOKKOS_INLINE_FUNCTION void for_each_image(const EncoderData& k, const double* x, const double* mu,
@@ -95,6 +100,7 @@ struct ForwardKernel {
   EncoderData k;
   View3 F;
   AffineMap map;
+  bool add;  // add to F rather than overwrite it
 
   KOKKOS_INLINE_FUNCTION void operator()(int j, long long& npairs) const {
     constexpr int NC = taylor_size(D, 2);
@@ -127,13 +133,14 @@ struct ForwardKernel {
     }
     // Chain rule to physical coordinates: d/dx_a = scale_a d/dxi_a.
     for (int c = 0; c < k.channels; ++c) {
-      F(p, c, 0) = acc[c][0];
+      store(F(p, c, 0), acc[c][0], add);
       if (o >= 1)
-        for (int a = 0; a < D; ++a) F(p, c, grad_index(a)) = map.scale[a] * acc[c][grad_index(a)];
+        for (int a = 0; a < D; ++a) store(F(p, c, grad_index(a)), map.scale[a] * acc[c][grad_index(a)], add);
       if (o >= 2)
         for (int a = 0; a < D; ++a)
           for (int b = a; b < D; ++b)
-            F(p, c, hess_index(D, a, b)) = map.scale[a] * map.scale[b] * acc[c][hess_index(D, a, b)];
+            store(F(p, c, hess_index(D, a, b)), map.scale[a] * map.scale[b] * acc[c][hess_index(D, a, b)],
+                  add);
     }
     (void)nc;
   }
@@ -151,6 +158,7 @@ struct PackedForwardKernel {
   PackedGaussians pg;
   View3 F;
   AffineMap map;
+  bool add;  // add to F rather than overwrite it
 
   static constexpr int kPrec = packed_precision_rows(D, Diag);
   static constexpr int NC = taylor_size(D, 2);
@@ -323,13 +331,13 @@ struct PackedForwardKernel {
         npairs += segment_sum<2>(x, begin, end, acc);
       }
       // Chain rule to physical coordinates: d/dx_a = scale_a d/dxi_a.
-      F(p, c, 0) = acc[0];
+      store(F(p, c, 0), acc[0], add);
       if (o >= 1)
-        for (int a = 0; a < D; ++a) F(p, c, grad_index(a)) = map.scale[a] * acc[grad_index(a)];
+        for (int a = 0; a < D; ++a) store(F(p, c, grad_index(a)), map.scale[a] * acc[grad_index(a)], add);
       if (o >= 2)
         for (int a = 0; a < D; ++a)
           for (int b = a; b < D; ++b)
-            F(p, c, hess_index(D, a, b)) = map.scale[a] * map.scale[b] * acc[hess_index(D, a, b)];
+            store(F(p, c, hess_index(D, a, b)), map.scale[a] * map.scale[b] * acc[hess_index(D, a, b)], add);
     }
   }
 };

@@ -20,7 +20,7 @@ LossFunction::LossFunction(const Pde& pde, const ModelSpec& spec, const Box& dom
       spec_(spec),
       layout_(ParamLayout::from_spec(spec)),
       map_(make_affine_map(domain, spec.model_lo, spec.model_hi)),
-      encoder_(spec, domain, map_) {
+      encoder_(make_encoders(spec, domain, map_)) {
   PIGX_CHECK_INPUT(spec.dim == pde.dim(), "model.dim = ", spec.dim, " does not match the input dimension ",
                    pde.dim(), " of problem '", pde.name(), "'");
   PIGX_CHECK_INPUT(spec.outputs == pde.outputs(), "model outputs ", spec.outputs, " do not match the ",
@@ -31,6 +31,13 @@ LossFunction::LossFunction(const Pde& pde, const ModelSpec& spec, const Box& dom
   theta_d_ = View1("pigx::LossFunction::theta", layout_.total);
   grad_d_ = View1("pigx::LossFunction::grad", layout_.total);
   mlp_grad_.resize(layout_.mlp_desc.size);
+}
+
+GaussianEncoder& LossFunction::gaussian_encoder() {
+  for (int i = 0; i < encoder_.parts(); ++i)
+    if (auto* g = dynamic_cast<GaussianEncoder*>(&encoder_.part(i))) return *g;
+  throw Error(ErrorKind::Runtime,
+              cat("the model has no Gaussian encoder (model.encoder = ", encoder_name(spec_.encoder), ")"));
 }
 
 PointBatch LossFunction::make_batch(const double* points, long long n, const std::vector<int>& orders) const {
@@ -173,7 +180,7 @@ void LossFunction::residuals_and_jacobian(const double* theta, View1& r, View2& 
     Kokkos::deep_copy(J, 0.0);
   upload_theta(theta);
   encoder_.prepare(theta_d_, batch_);
-  encoder_.forward(batch_, F_);
+  encoder_.forward(batch_, F_, false);
   for (std::size_t t = 0; t < terms_.size(); ++t) {
     const HeadArgs a = head_args(t, true);
     if (terms_[t].kind == TermKind::Residual)
@@ -207,7 +214,7 @@ void LossFunction::probe_jacobian(const double* theta, View2& Jp) {
   View3 F("pigx::LossFunction::F_probe", rows, spec_.channels, nc);
   View3 Fbar("pigx::LossFunction::Fbar_probe", rows, spec_.channels, nc);
   encoder_.prepare(theta_d_, probe_jac_batch_);
-  encoder_.forward(probe_jac_batch_, F);
+  encoder_.forward(probe_jac_batch_, F, false);
   HeadArgs a = probe_args(true);
   a.batch = probe_jac_batch_;
   a.F = F;
@@ -234,7 +241,7 @@ double LossFunction::evaluate_forward(const double* theta, bool gradient, std::v
                                       std::vector<double>& probe_values) {
   upload_theta(theta);
   encoder_.prepare(theta_d_, batch_);
-  encoder_.forward(batch_, F_);
+  encoder_.forward(batch_, F_, false);
   std::fill(mlp_grad_.begin(), mlp_grad_.end(), 0.0);
   coef_grad_.assign(layout_.ncoef, 0.0);
   term_loss.assign(terms_.size(), 0.0);
@@ -295,7 +302,7 @@ void LossFunction::evaluate_u(const double* theta, const double* points, long lo
     View3 F("pigx::LossFunction::F_eval", e - s, K, nc);
     View2 U("pigx::LossFunction::U_eval", e - s, O * nc);
     encoder_.prepare(theta_d_, b);
-    encoder_.forward(b, F);
+    encoder_.forward(b, F, false);
     const View1 th = theta_d_;
     const std::size_t off = layout_.mlp;
     Kokkos::parallel_for(

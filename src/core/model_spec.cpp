@@ -20,6 +20,42 @@ Activation parse_activation(const std::string& key, const std::string& value) {
   throw_input_error(key, value, "one of: tanh, sin");
 }
 
+EncoderKind parse_encoder(const std::string& key, const std::string& value) {
+  if (value == "gaussian") return EncoderKind::Gaussian;
+  if (value == "multigrid") return EncoderKind::Multigrid;
+  if (value == "both") return EncoderKind::Both;
+  throw_input_error(key, value, "one of: gaussian, multigrid, both");
+}
+
+const char* encoder_name(EncoderKind kind) {
+  return kind == EncoderKind::Gaussian ? "gaussian" : (kind == EncoderKind::Multigrid ? "multigrid" : "both");
+}
+
+namespace {
+// Control points per axis of every level and where each level starts; `levels` stays 0 without a grid.
+// Returns false when the count exceeds kMaxGridParameters.
+bool fill_grid_desc(const ModelSpec& spec, GridDesc& g) {
+  if (!spec.has_grid()) return true;
+  g.levels = spec.grid_levels;
+  g.channels = spec.channels;
+  long long off = 0;
+  for (int l = 0; l < g.levels; ++l) {
+    g.cells[l] = spec.grid_cells << l;
+    long long n = spec.channels;
+    for (int d = 0; d < spec.dim; ++d) {
+      g.ctrl[l][d] = spec.periodic[d] ? g.cells[l] : g.cells[l] + 3;
+      n *= g.ctrl[l][d];
+      if (n > kMaxGridParameters) return false;
+    }
+    g.off[l] = off;
+    off += n;
+    if (off > kMaxGridParameters) return false;
+  }
+  g.size = off;
+  return true;
+}
+}  // namespace
+
 void ModelSpec::validate() const {
   if (dim < 1 || dim > kMaxDim) throw_input_error("model.dim", std::to_string(dim), "1..4");
   if (channels < 1 || channels > kMaxChannels)
@@ -42,6 +78,28 @@ void ModelSpec::validate() const {
   if (!(model_hi > model_lo)) throw_input_error("model.box", cat(model_lo, ",", model_hi), "lo < hi");
   if (!(truncation > 0 && truncation < 1))
     throw_input_error("model.truncation", std::to_string(truncation), "a value in (0, 1)");
+  if (!has_grid()) return validate_coefficients();
+  if (grid_levels < 1 || grid_levels > kMaxGridLevels)
+    throw_input_error("model.grid_levels", std::to_string(grid_levels),
+                      cat("an integer in 1..", kMaxGridLevels));
+  if (grid_cells < 1 || (static_cast<long long>(grid_cells) << (grid_levels - 1)) > (1 << 20))
+    throw_input_error(
+        "model.grid_cells", std::to_string(grid_cells),
+        cat("a positive integer with model.grid_cells x 2^(model.grid_levels - 1) <= 2^20 cells "
+            "(model.grid_levels = ",
+            grid_levels, ")"));
+  if (!(grid_init_std >= 0))
+    throw_input_error("model.grid_init_std", std::to_string(grid_init_std), "a value >= 0");
+  GridDesc g;
+  if (!fill_grid_desc(*this, g))
+    throw_input_error("model.grid_levels", std::to_string(grid_levels),
+                      cat("at most ", kMaxGridParameters, " multigrid parameters in ", dim,
+                          " dimensions (model.grid_cells = ", grid_cells, ", model.channels = ", channels,
+                          "); use fewer levels or cells"));
+  validate_coefficients();
+}
+
+void ModelSpec::validate_coefficients() const {
   if (coefficients.size() > static_cast<std::size_t>(kMaxCoefficients))
     throw_input_error("inverse.trainable", cat(coefficients.size(), " coefficients"),
                       cat("at most ", kMaxCoefficients, " trained coefficients"));
@@ -64,7 +122,9 @@ ParamLayout ParamLayout::from_spec(const ModelSpec& spec) {
   L.log_width = L.mu + G * spec.dim;
   L.rotation = L.log_width + G * spec.dim;
   L.weight = L.rotation + G * L.nrot;
-  L.mlp = L.weight + G;
+  L.grid = L.weight + G;
+  fill_grid_desc(spec, L.grid_desc);
+  L.mlp = L.grid + static_cast<std::size_t>(L.grid_desc.size);
   MlpDesc& m = L.mlp_desc;
   m.layers = static_cast<int>(spec.hidden.size()) + 1;
   m.width[0] = spec.channels;
@@ -101,9 +161,13 @@ std::vector<long long> linear_parameters(const ParamLayout& L, long long offset)
 }
 
 std::vector<ParamGroup> ParamLayout::groups() const {
-  std::vector<ParamGroup> g = {{"mu", mu, log_width},          {"log_width", log_width, rotation},
-                               {"rotation", rotation, weight}, {"weight", weight, mlp},
-                               {"mlp", mlp, coefficients},     {"coefficients", coefficients, total}};
+  std::vector<ParamGroup> g = {{"mu", mu, log_width},
+                               {"log_width", log_width, rotation},
+                               {"rotation", rotation, weight},
+                               {"weight", weight, grid},
+                               {"grid", grid, mlp},
+                               {"mlp", mlp, coefficients},
+                               {"coefficients", coefficients, total}};
   std::vector<ParamGroup> out;
   for (auto& x : g)
     if (x.end > x.begin) out.push_back(x);
@@ -124,6 +188,7 @@ void initialise_parameters(const ModelSpec& spec, const ParamLayout& L, const Bo
   for (int g = 0; g < L.gaussians; ++g)
     if (L.nrot == 4) theta[L.rotation + 4 * g] = 1.0;  // identity quaternion (1, 0, 0, 0)
   for (int g = 0; g < L.gaussians; ++g) theta[L.weight + g] = spec.weight_std * normal(rng);
+  for (std::size_t i = L.grid; i < L.mlp; ++i) theta[i] = spec.grid_init_std * normal(rng);
   const MlpDesc& m = L.mlp_desc;
   for (int l = 0; l < m.layers; ++l) {
     const double a = std::sqrt(6.0 / (m.width[l] + m.width[l + 1]));

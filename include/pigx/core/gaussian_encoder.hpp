@@ -4,6 +4,7 @@
 
 #include "pigx/core/box.hpp"
 #include "pigx/core/cell_grid.hpp"
+#include "pigx/core/encoder.hpp"
 #include "pigx/core/model_spec.hpp"
 #include "pigx/core/types.hpp"
 
@@ -33,17 +34,8 @@ struct PackedPoints {
 };
 }  // namespace detail
 
-/// A set of points in the layout every kernel reads: physical coordinates x, model-box coordinates xi,
-/// and the derivative order each point needs.
-struct PointBatch {
-  View2 x;       ///< [n][dim] physical
-  View2 xi;      ///< [n][dim] mapped onto the model box
-  IView1 order;  ///< [n] 0, 1 or 2
-  int n = 0;
-};
-
 /// Evaluates Gaussian features and their adjoints. Owns its work arrays; not thread-safe.
-class GaussianEncoder {
+class GaussianEncoder : public Encoder {
  public:
   /// Creates the encoder for a validated spec; `map` takes the physical domain onto the model box.
   GaussianEncoder(const ModelSpec& spec, const Box& physical_domain, const AffineMap& map);
@@ -54,16 +46,18 @@ class GaussianEncoder {
   double qcut() const { return qcut_; }
 
   /// Builds Gaussian shapes from theta (device), chooses the grid and bins the Gaussians and the batch.
-  void prepare(ConstView1 theta, const PointBatch& batch);
-  /// Writes F(p, c, comp) (physical derivatives up to the point's order) for every batch point.
-  void forward(const PointBatch& batch, View3 F) const;
+  void prepare(ConstView1 theta, const PointBatch& batch) override;
+  /// Writes (or adds) F(p, c, comp) (physical derivatives up to the point's order) for every batch point.
+  void forward(const PointBatch& batch, View3 F, bool add) const override;
   /// Writes the gradient of sum_p Fbar(p) . F(p) with respect to every Gaussian parameter into grad.
   /// Fbar is modified (converted in place to model-box coordinates).
-  void reverse(ConstView1 theta, const PointBatch& batch, View3 Fbar, View1 grad) const;
+  void reverse(ConstView1 theta, const PointBatch& batch, View3 Fbar, View1 grad) const override;
 
   /// Adds to J(p, column) the derivative of r_p with respect to every Gaussian parameter, where
   /// Fbar(p) = d r_p / d F(p) (modified in place like in reverse()).
-  void jacobian(ConstView1 theta, const PointBatch& batch, View3 Fbar, View2 J) const;
+  void jacobian(ConstView1 theta, const PointBatch& batch, View3 Fbar, View2 J) const override;
+  /// True: the reverse passes convert Fbar in place to model-box coordinates.
+  bool overwrites_adjoint() const override { return true; }
 
   /// Copies the Gaussians in cell-list order, channel by channel, into the packed arrays (prepare() calls
   /// it; public only because CUDA's extended lambdas may not live in private member functions).

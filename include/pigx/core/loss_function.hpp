@@ -43,8 +43,10 @@ class LossFunction {
   Box model_box() const { return mapped_box(domain_, map_); }
   /// The physical domain of this model.
   const Box& domain() const { return domain_; }
-  /// The Gaussian encoder (e.g. to switch culling off in tests).
-  GaussianEncoder& encoder() { return encoder_; }
+  /// The encoders (model.encoder) whose features are summed.
+  EncoderSum& encoders() { return encoder_; }
+  /// The Gaussian encoder (e.g. to switch culling off in tests); throws if the model has no Gaussians.
+  GaussianEncoder& gaussian_encoder();
   /// The PDE.
   const Pde& pde() const { return pde_; }
 
@@ -99,7 +101,7 @@ class LossFunction {
   ModelSpec spec_;
   ParamLayout layout_;
   AffineMap map_;
-  GaussianEncoder encoder_;
+  EncoderSum encoder_;
   std::vector<TermData> terms_;
   std::vector<int> begin_;  // first batch row of each term
   PointBatch batch_;

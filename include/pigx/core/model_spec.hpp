@@ -16,11 +16,22 @@ namespace pigx {
 enum class Covariance { Diagonal, Full };
 /// Activation of the hidden MLP layers.
 enum class Activation { Tanh, Sin };
+/// Which features feed the MLP: Gaussians, multigrid B-spline features, or their channel-wise sum.
+enum class EncoderKind { Gaussian, Multigrid, Both };
+
+/// Largest number of multigrid levels.
+constexpr int kMaxGridLevels = 12;
+/// Largest number of multigrid parameters (all levels and channels).
+constexpr long long kMaxGridParameters = 1LL << 27;
 
 /// Parses "diagonal"/"full"; throws an input error naming `key` otherwise.
 Covariance parse_covariance(const std::string& key, const std::string& value);
 /// Parses "tanh"/"sin"; throws an input error naming `key` otherwise.
 Activation parse_activation(const std::string& key, const std::string& value);
+/// Parses "gaussian"/"multigrid"/"both"; throws an input error naming `key` otherwise.
+EncoderKind parse_encoder(const std::string& key, const std::string& value);
+/// The config name of an encoder kind ("gaussian", "multigrid" or "both").
+const char* encoder_name(EncoderKind kind);
 
 /// User-facing description of a PIG model u(x) = MLP(F(x)).
 struct ModelSpec {
@@ -39,13 +50,25 @@ struct ModelSpec {
   double truncation = 1e-8;  ///< a Gaussian is cut where it falls below this fraction of its peak
   /// Initial values of the trained PDE coefficients (inverse problems; empty: none), stored after the MLP.
   std::vector<double> coefficients;
+  EncoderKind encoder = EncoderKind::Gaussian;  ///< features: Gaussians, multigrid, or both summed
+  int grid_levels = 4;         ///< multigrid levels; level l has grid_cells * 2^l cells per axis
+  int grid_cells = 4;          ///< cells per axis of the coarsest multigrid level
+  double grid_init_std = 0.1;  ///< initial multigrid control values ~ N(0, grid_init_std^2)
+  /// Axes on which the model is periodic (the problem domain's; the multigrid wraps its control points).
+  bool periodic[kMaxDim] = {false, false, false, false};
 
   /// Throws an input error (naming the model.* key) if the spec is inconsistent.
   void validate() const;
+  /// Throws an input error if more coefficients are trained than the kernels hold (part of validate()).
+  void validate_coefficients() const;
   /// Number of rotation parameters per Gaussian (0 diagonal, 1 angle in 2D, 4 quaternion in 3D).
   int rotation_params() const;
-  /// Total number of Gaussians over all channels.
-  int num_gaussians() const { return channels * gaussians_per_channel; }
+  /// Whether the model has Gaussian features.
+  bool has_gaussians() const { return encoder != EncoderKind::Multigrid; }
+  /// Whether the model has multigrid features.
+  bool has_grid() const { return encoder != EncoderKind::Gaussian; }
+  /// Total number of Gaussians over all channels (0 without Gaussian features).
+  int num_gaussians() const { return has_gaussians() ? channels * gaussians_per_channel : 0; }
 };
 
 /// Offsets of the MLP's weights and biases relative to the start of the MLP block; plain data for kernels.
@@ -58,6 +81,18 @@ struct MlpDesc {
   int size = 0;        ///< number of MLP parameters
 };
 
+/// Where each multigrid level's control values start relative to the start of the grid block; plain data
+/// for kernels. Level l holds ctrl[l][0] x ... x ctrl[l][dim-1] control points (row-major), each with
+/// `channels` values (channel fastest).
+struct GridDesc {
+  int levels = 0;                          ///< 0 without multigrid features
+  int channels = 0;                        ///< values per control point
+  int cells[kMaxGridLevels] = {};          ///< cells per axis of level l
+  int ctrl[kMaxGridLevels][kMaxDim] = {};  ///< control points per axis: cells + 3, or cells if periodic
+  long long off[kMaxGridLevels] = {};      ///< first value of level l
+  long long size = 0;                      ///< number of multigrid parameters
+};
+
 /// A named contiguous range of the parameter vector.
 struct ParamGroup {
   std::string name;
@@ -65,11 +100,12 @@ struct ParamGroup {
 };
 
 /// Positions of every parameter group in the flat vector, group-major:
-/// [mu (G x dim) | s (G x dim) | rotation (G x nrot) | w (G) | MLP | trained PDE coefficients].
+/// [mu (G x dim) | s (G x dim) | rotation (G x nrot) | w (G) | grid | MLP | trained PDE coefficients].
 struct ParamLayout {
   int dim = 0, gaussians = 0, per_channel = 0, nrot = 0, ncoef = 0;
-  std::size_t mu = 0, log_width = 0, rotation = 0, weight = 0, mlp = 0, coefficients = 0, total = 0;
+  std::size_t mu = 0, log_width = 0, rotation = 0, weight = 0, grid = 0, mlp = 0, coefficients = 0, total = 0;
   MlpDesc mlp_desc;
+  GridDesc grid_desc;
 
   /// Computes the layout of a validated spec.
   static ParamLayout from_spec(const ModelSpec& spec);
@@ -83,8 +119,8 @@ struct ParamLayout {
 std::vector<long long> linear_parameters(const ParamLayout& layout, long long offset = 0);
 
 /// Fills theta (resized to layout.total) with the reference initialisation: mu uniform in the model box,
-/// widths sigma0, identity rotations, weights N(0, weight_std^2), Glorot-uniform MLP weights, zero biases,
-/// and the trained PDE coefficients at spec.coefficients.
+/// widths sigma0, identity rotations, weights N(0, weight_std^2), multigrid values N(0, grid_init_std^2),
+/// Glorot-uniform MLP weights, zero biases, and the trained PDE coefficients at spec.coefficients.
 void initialise_parameters(const ModelSpec& spec, const ParamLayout& layout, const Box& model_box,
                            std::uint64_t seed, std::vector<double>& theta);
 
