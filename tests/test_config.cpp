@@ -129,6 +129,41 @@ TEST(Config, WrongTypeNamesKeyValueAndType) {
   expect_input_error({ini, "--train.seed=1e3"}, {"'1e3'", "'train.seed'", "an integer"});
 }
 
+// model.encoder and the model.grid_* keys: read into the spec (periodic axes from the problem's domain),
+// bad values refused naming key and value; model.hidden = none is a linear MLP.
+TEST(Config, MultigridKeys) {
+  const auto ini = write_ini("g.ini", kGood);
+  const auto cl = read_command_line({ini, "--model.encoder=both", "--model.grid_levels=3",
+                                     "--model.grid_cells=5", "--model.grid_init_std=0.2"},
+                                    builtin_pdes());
+  EXPECT_EQ(cl.config.model.encoder, EncoderKind::Both);
+  EXPECT_EQ(cl.config.model.grid_levels, 3);
+  EXPECT_EQ(cl.config.model.grid_cells, std::vector<int>{5});
+  EXPECT_EQ(cl.config.model.grid_init_std, 0.2);
+  EXPECT_EQ(read_command_line({ini}, builtin_pdes()).config.model.encoder, EncoderKind::Gaussian);
+  EXPECT_EQ(read_command_line({ini, "--model.grid_cells=32,8"}, builtin_pdes()).config.model.grid_cells,
+            (std::vector<int>{32, 8}));
+  expect_input_error({ini, "--model.encoder=multigrid", "--model.grid_cells=4,4,4"},
+                     {"'4,4,4'", "'model.grid_cells'", "one per axis"});
+  expect_input_error({ini, "--model.grid_cells=4,x"},
+                     {"'4,x'", "'model.grid_cells'", "positive cell counts"});
+  const auto ac = read_command_line(
+      {write_ini("ac.ini",
+                 "[problem]\ntype = allen_cahn\n[model]\ngaussians = 10\n[train]\nstages = adam:5\n")},
+      builtin_pdes());
+  EXPECT_TRUE(ac.config.model.periodic[0]);
+  EXPECT_FALSE(ac.config.model.periodic[1]);
+  expect_input_error({ini, "--model.encoder=grid"},
+                     {"'grid'", "'model.encoder'", "one of: gaussian, multigrid, both"});
+  expect_input_error({ini, "--model.encoder=multigrid", "--model.grid_levels=13"},
+                     {"'13'", "'model.grid_levels'", "1..12"});
+  expect_input_error({ini, "--model.encoder=multigrid", "--model.grid_cells=0"},
+                     {"'0'", "'model.grid_cells'", "a positive integer"});
+  expect_input_error({ini, "--model.encoder=multigrid", "--model.grid_init_std=-1"},
+                     {"'model.grid_init_std'", "a value >= 0"});
+  EXPECT_TRUE(read_command_line({ini, "--model.hidden=none"}, builtin_pdes()).config.model.hidden.empty());
+}
+
 TEST(Config, NonFiniteNumbersAreRefused) {
   const auto ini = write_ini("g.ini", kGood);
   expect_input_error({ini, "--loss.residual=inf"}, {"'loss.residual'", "inf", "a finite number"});

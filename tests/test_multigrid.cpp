@@ -44,7 +44,7 @@ std::vector<double> points_with_corners(const Box& box, int n, unsigned seed) {
 struct GridCase {
   int dim;
   bool periodic;
-  int cells;  // coarsest level; 1 makes a periodic axis wrap one control point onto all four
+  std::vector<int> cells;  // coarsest level (all axes or per axis); 1 wraps one control point onto all four
 };
 
 class GridBasis : public ::testing::TestWithParam<GridCase> {
@@ -92,7 +92,7 @@ TEST_P(GridBasis, LinearFunctionsAreReproduced) {
   const int D = s.dim, nc = taylor_size(D, 2);
   for (int a = 0; a < D; ++a) {
     std::vector<double> theta(L.total, 0.0);
-    const double h = mb.extent(a) / g.cells[0];
+    const double h = mb.extent(a) / g.cells[0][a];
     long long count = 1;
     for (int d = 0; d < D; ++d) count *= g.ctrl[0][d];
     for (long long flat = 0; flat < count; ++flat) {
@@ -138,9 +138,12 @@ TEST_P(GridBasis, PeriodicFeaturesArePeriodic) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Dimensions, GridBasis,
-                         ::testing::Values(GridCase{1, false, 2}, GridCase{1, true, 1}, GridCase{1, true, 3},
-                                           GridCase{2, false, 3}, GridCase{2, true, 2}, GridCase{3, false, 2},
-                                           GridCase{3, true, 1}, GridCase{4, false, 1}));
+                         ::testing::Values(GridCase{1, false, {2}}, GridCase{1, true, {1}},
+                                           GridCase{1, true, {3}}, GridCase{2, false, {3}},
+                                           GridCase{2, false, {5, 2}}, GridCase{2, true, {2}},
+                                           GridCase{2, true, {1, 3}}, GridCase{3, false, {2}},
+                                           GridCase{3, false, {1, 2, 3}}, GridCase{3, true, {1}},
+                                           GridCase{4, false, {1}}));
 
 // model.encoder = both: F is the Gaussian features plus the grid features, channel by channel.
 TEST(EncoderSum, BothIsTheSumOfItsParts) {
@@ -173,7 +176,7 @@ TEST(MultigridLayout, GroupPositionsAndSizes) {
   for (const auto& g : gauss.groups()) EXPECT_NE(g.name, "grid");
   s.encoder = EncoderKind::Both;
   s.grid_levels = 2;
-  s.grid_cells = 3;
+  s.grid_cells = {3};
   s.periodic[0] = true;
   const ParamLayout both = ParamLayout::from_spec(s);
   EXPECT_EQ(both.grid, gauss.grid);
@@ -186,6 +189,8 @@ TEST(MultigridLayout, GroupPositionsAndSizes) {
   EXPECT_EQ(grid.gaussians, 0);
   EXPECT_EQ(grid.grid, 0u);
   EXPECT_EQ(grid.groups().front().name, "grid");
+  s.grid_cells = {3, 5};  // per axis: level 0 has 3 x 8 control points, level 1 6 x 13
+  EXPECT_EQ(ParamLayout::from_spec(s).grid_desc.size, 3 * (3 * 8 + 6 * 13));
 }
 
 // Each bad model.grid_* value names its key, the value and what is expected.
@@ -205,8 +210,11 @@ TEST(MultigridLayout, BadValuesAreRefusedWithTheirKey) {
   bad.grid_levels = 0;
   expect_error(bad, {"'model.grid_levels'", "'0'", "1..12"});
   bad = s;
-  bad.grid_cells = 0;
+  bad.grid_cells = {0};
   expect_error(bad, {"'model.grid_cells'", "'0'", "a positive integer"});
+  bad = s;
+  bad.grid_cells = {4, 4};  // 3-D: one count or three
+  expect_error(bad, {"'model.grid_cells'", "'4,4'", "one cell count for every axis or 3"});
   bad = s;
   bad.grid_init_std = -1;
   expect_error(bad, {"'model.grid_init_std'", "a value >= 0"});

@@ -15,7 +15,7 @@ namespace pigx::test {
 inline ModelSpec with_grid(ModelSpec s, EncoderKind kind, const Box& domain) {
   s.encoder = kind;
   s.grid_levels = 2;
-  s.grid_cells = 2;
+  s.grid_cells = {2};
   for (int d = 0; d < s.dim; ++d) s.periodic[d] = domain.periodic[d];
   return s;
 }

@@ -41,9 +41,10 @@ io::CheckpointIdentity checkpoint_identity(const RunConfig& c, long long paramet
   // Gaussian models keep the identity they had before the multigrid keys existed (those keys do not
   // change their trajectory), so their older checkpoints still resume.
   const bool gaussian = m.encoder == EncoderKind::Gaussian;
-  if (!gaussian)
-    model << ", encoder " << encoder_name(m.encoder) << ", grid levels " << m.grid_levels << ", grid cells "
-          << m.grid_cells;
+  if (!gaussian) {
+    model << ", encoder " << encoder_name(m.encoder) << ", grid levels " << m.grid_levels << ", grid cells ";
+    for (std::size_t i = 0; i < m.grid_cells.size(); ++i) model << (i ? "," : "") << m.grid_cells[i];
+  }
   id.model = model.str();
   id.parameters = parameters;
   for (const auto& [key, value] : c.effective)

@@ -52,10 +52,10 @@ po::options_description general_options() {
       "features: gaussian | multigrid (cubic B-spline grids) | both (summed channel by channel)")(
       "model.grid_levels", po::value<int>()->default_value(4),
       "multigrid levels; level l has grid_cells * 2^l cells per axis")(
-      "model.grid_cells", po::value<int>()->default_value(4),
-      "cells per axis of the coarsest multigrid level")("model.grid_init_std",
-                                                        po::value<double>()->default_value(0.1),
-                                                        "std. dev. of the initial multigrid control values");
+      "model.grid_cells", po::value<std::string>()->default_value("4"),
+      "cells of the coarsest multigrid level: one count for every axis (e.g. 4) or one per axis (e.g. 32,8)")(
+      "model.grid_init_std", po::value<double>()->default_value(0.1),
+      "std. dev. of the initial multigrid control values");
   po::options_description sampling("[sampling]");
   sampling.add_options()("sampling.residual", po::value<long long>()->default_value(4096),
                          "PDE residual points")("sampling.boundary",
@@ -178,6 +178,26 @@ T get(const po::variables_map& vm, const std::string& key) {
 
 void require(bool ok, const std::string& key, const std::string& value, const std::string& expected) {
   if (!ok) throw_input_error(key, value, expected);
+}
+
+// Comma-separated positive integers (at least one).
+std::vector<int> parse_counts(const std::string& key, const std::string& text, const std::string& expected) {
+  std::vector<int> out;
+  std::stringstream ss(text);
+  std::string item;
+  while (std::getline(ss, item, ',')) {
+    std::size_t used = 0;
+    int v = 0;
+    try {
+      v = std::stoi(item, &used);
+    } catch (const std::exception&) {
+      used = 0;
+    }
+    require(used == item.size() && !item.empty() && v > 0, key, text, expected);
+    out.push_back(v);
+  }
+  require(!out.empty(), key, text, expected);
+  return out;
 }
 
 std::vector<int> parse_widths(const std::string& key, const std::string& text) {
@@ -458,7 +478,8 @@ CommandLine read_command_line(const std::vector<std::string>& args, const PdeReg
   m.truncation = get<double>(vm, "model.truncation");
   m.encoder = parse_encoder("model.encoder", get<std::string>(vm, "model.encoder"));
   m.grid_levels = get<int>(vm, "model.grid_levels");
-  m.grid_cells = get<int>(vm, "model.grid_cells");
+  m.grid_cells = parse_counts("model.grid_cells", get<std::string>(vm, "model.grid_cells"),
+                              "positive cell counts, one for every axis or one per axis, e.g. 4 or 32,8");
   m.grid_init_std = get<double>(vm, "model.grid_init_std");
   const Box domain = c.pde->domain();
   for (int d = 0; d < m.dim; ++d) m.periodic[d] = domain.periodic[d];

@@ -32,6 +32,13 @@ const char* encoder_name(EncoderKind kind) {
 }
 
 namespace {
+// "4" or "32,8".
+std::string join(const std::vector<int>& v) {
+  std::string s;
+  for (std::size_t i = 0; i < v.size(); ++i) s += (i ? "," : "") + std::to_string(v[i]);
+  return s;
+}
+
 // Control points per axis of every level and where each level starts; `levels` stays 0 without a grid.
 // Returns false when the count exceeds kMaxGridParameters.
 bool fill_grid_desc(const ModelSpec& spec, GridDesc& g) {
@@ -40,10 +47,10 @@ bool fill_grid_desc(const ModelSpec& spec, GridDesc& g) {
   g.channels = spec.channels;
   long long off = 0;
   for (int l = 0; l < g.levels; ++l) {
-    g.cells[l] = spec.grid_cells << l;
     long long n = spec.channels;
     for (int d = 0; d < spec.dim; ++d) {
-      g.ctrl[l][d] = spec.periodic[d] ? g.cells[l] : g.cells[l] + 3;
+      g.cells[l][d] = spec.grid_cells_along(d) << l;
+      g.ctrl[l][d] = spec.periodic[d] ? g.cells[l][d] : g.cells[l][d] + 3;
       n *= g.ctrl[l][d];
       if (n > kMaxGridParameters) return false;
     }
@@ -82,19 +89,23 @@ void ModelSpec::validate() const {
   if (grid_levels < 1 || grid_levels > kMaxGridLevels)
     throw_input_error("model.grid_levels", std::to_string(grid_levels),
                       cat("an integer in 1..", kMaxGridLevels));
-  if (grid_cells < 1 || (static_cast<long long>(grid_cells) << (grid_levels - 1)) > (1 << 20))
-    throw_input_error(
-        "model.grid_cells", std::to_string(grid_cells),
-        cat("a positive integer with model.grid_cells x 2^(model.grid_levels - 1) <= 2^20 cells "
-            "(model.grid_levels = ",
-            grid_levels, ")"));
+  const std::string cells = join(grid_cells);
+  if (grid_cells.size() != 1 && static_cast<int>(grid_cells.size()) != dim)
+    throw_input_error("model.grid_cells", cells,
+                      cat("one cell count for every axis or ", dim, " (one per axis)"));
+  for (int n : grid_cells)
+    if (n < 1 || (static_cast<long long>(n) << (grid_levels - 1)) > (1 << 20))
+      throw_input_error("model.grid_cells", cells,
+                        cat("positive cell counts with model.grid_cells x 2^(model.grid_levels - 1) <= 2^20 "
+                            "(model.grid_levels = ",
+                            grid_levels, ")"));
   if (!(grid_init_std >= 0))
     throw_input_error("model.grid_init_std", std::to_string(grid_init_std), "a value >= 0");
   GridDesc g;
   if (!fill_grid_desc(*this, g))
     throw_input_error("model.grid_levels", std::to_string(grid_levels),
                       cat("at most ", kMaxGridParameters, " multigrid parameters in ", dim,
-                          " dimensions (model.grid_cells = ", grid_cells, ", model.channels = ", channels,
+                          " dimensions (model.grid_cells = ", cells, ", model.channels = ", channels,
                           "); use fewer levels or cells"));
   validate_coefficients();
 }

@@ -68,7 +68,8 @@ KOKKOS_INLINE_FUNCTION void for_each_control(const GridData& k, const double* xi
   for (int l = 0; l < k.g.levels; ++l) {
     AxisBasis ax[D];
     for (int a = 0; a < D; ++a)
-      axis_basis(xi[a], k.box.lo[a], k.box.extent(a), k.g.cells[l], k.box.periodic[a], k.map.scale[a], ax[a]);
+      axis_basis(xi[a], k.box.lo[a], k.box.extent(a), k.g.cells[l][a], k.box.periodic[a], k.map.scale[a],
+                 ax[a]);
     constexpr int combos = 1 << (2 * D);
     for (int m = 0; m < combos; ++m) {
       int sel[D];

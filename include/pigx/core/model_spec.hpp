@@ -51,8 +51,9 @@ struct ModelSpec {
   /// Initial values of the trained PDE coefficients (inverse problems; empty: none), stored after the MLP.
   std::vector<double> coefficients;
   EncoderKind encoder = EncoderKind::Gaussian;  ///< features: Gaussians, multigrid, or both summed
-  int grid_levels = 4;         ///< multigrid levels; level l has grid_cells * 2^l cells per axis
-  int grid_cells = 4;          ///< cells per axis of the coarsest multigrid level
+  int grid_levels = 4;  ///< multigrid levels; level l has grid_cells * 2^l cells per axis
+  /// Cells of the coarsest multigrid level: one count for every axis, or one per axis.
+  std::vector<int> grid_cells = {4};
   double grid_init_std = 0.1;  ///< initial multigrid control values ~ N(0, grid_init_std^2)
   /// Axes on which the model is periodic (the problem domain's; the multigrid wraps its control points).
   bool periodic[kMaxDim] = {false, false, false, false};
@@ -67,6 +68,8 @@ struct ModelSpec {
   bool has_gaussians() const { return encoder != EncoderKind::Multigrid; }
   /// Whether the model has multigrid features.
   bool has_grid() const { return encoder != EncoderKind::Gaussian; }
+  /// Cells of the coarsest multigrid level along axis d.
+  int grid_cells_along(int d) const { return grid_cells.size() == 1 ? grid_cells[0] : grid_cells[d]; }
   /// Total number of Gaussians over all channels (0 without Gaussian features).
   int num_gaussians() const { return has_gaussians() ? channels * gaussians_per_channel : 0; }
 };
@@ -85,12 +88,12 @@ struct MlpDesc {
 /// for kernels. Level l holds ctrl[l][0] x ... x ctrl[l][dim-1] control points (row-major), each with
 /// `channels` values (channel fastest).
 struct GridDesc {
-  int levels = 0;                          ///< 0 without multigrid features
-  int channels = 0;                        ///< values per control point
-  int cells[kMaxGridLevels] = {};          ///< cells per axis of level l
-  int ctrl[kMaxGridLevels][kMaxDim] = {};  ///< control points per axis: cells + 3, or cells if periodic
-  long long off[kMaxGridLevels] = {};      ///< first value of level l
-  long long size = 0;                      ///< number of multigrid parameters
+  int levels = 0;                           ///< 0 without multigrid features
+  int channels = 0;                         ///< values per control point
+  int cells[kMaxGridLevels][kMaxDim] = {};  ///< cells of level l along each axis
+  int ctrl[kMaxGridLevels][kMaxDim] = {};   ///< control points per axis: cells + 3, or cells if periodic
+  long long off[kMaxGridLevels] = {};       ///< first value of level l
+  long long size = 0;                       ///< number of multigrid parameters
 };
 
 /// A named contiguous range of the parameter vector.
