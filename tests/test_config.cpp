@@ -158,7 +158,7 @@ TEST(Config, MultigridKeys) {
   expect_input_error({ini, "--model.encoder=multigrid", "--model.grid_levels=13"},
                      {"'13'", "'model.grid_levels'", "1..12"});
   expect_input_error({ini, "--model.encoder=multigrid", "--model.grid_cells=0"},
-                     {"'0'", "'model.grid_cells'", "a positive integer"});
+                     {"'0'", "'model.grid_cells'", "positive cell counts"});
   expect_input_error({ini, "--model.encoder=multigrid", "--model.grid_init_std=-1"},
                      {"'model.grid_init_std'", "a value >= 0"});
   EXPECT_TRUE(read_command_line({ini, "--model.hidden=none"}, builtin_pdes()).config.model.hidden.empty());

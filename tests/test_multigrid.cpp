@@ -211,7 +211,7 @@ TEST(MultigridLayout, BadValuesAreRefusedWithTheirKey) {
   expect_error(bad, {"'model.grid_levels'", "'0'", "1..12"});
   bad = s;
   bad.grid_cells = {0};
-  expect_error(bad, {"'model.grid_cells'", "'0'", "a positive integer"});
+  expect_error(bad, {"'model.grid_cells'", "'0'", "positive cell counts"});
   bad = s;
   bad.grid_cells = {4, 4};  // 3-D: one count or three
   expect_error(bad, {"'model.grid_cells'", "'4,4'", "one cell count for every axis or 3"});

@@ -63,7 +63,7 @@ class EncoderSum : public Encoder {
   bool overwrites_adjoint() const override;
 
  private:
-  std::vector<std::unique_ptr<Encoder>> parts_;  // adjoint-preserving parts first
+  std::vector<std::unique_ptr<Encoder>> parts_;  // in forward order
 };
 
 /// The encoders of a validated spec (model.encoder: Gaussians, multigrid, or both) on `physical_domain`,
