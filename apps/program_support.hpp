@@ -2,6 +2,10 @@
 // pigx::Error into a message and an exit code.
 #pragma once
 
+#include <mpi.h>
+#include <petscsys.h>
+
+#include <exception>
 #include <iostream>
 #include <string>
 #include <vector>
@@ -32,6 +36,44 @@ inline void split_arguments(int argc, char** argv, std::vector<std::string>& pig
 inline int report(const char* program, int rank, const Error& e) {
   if (rank == 0) std::cerr << program << ": error: " << e.what() << "\n";
   return e.kind() == ErrorKind::Input ? 2 : 1;
+}
+
+/// The body every pigx main() shares: reads pigx's arguments with `parse` (its result has `help` and
+/// `help_text`), prints the help or initialises PETSc and calls `run(command_line)`, and turns any error into
+/// "<program>: error: ..." on rank 0. Returns the exit code: 0, 2 for bad input, 1 otherwise.
+template <class CommandLine, class Parse, class Run>
+int run_main(const char* program, int argc, char** argv, Parse parse, Run run) {
+  MPI_Init(&argc, &argv);
+  int rank;
+  MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+  std::vector<std::string> args;
+  std::vector<char*> petsc_argv;
+  split_arguments(argc, argv, args, petsc_argv);
+  int code = 0;
+  CommandLine cl;
+  try {
+    cl = parse(args);
+  } catch (const Error& e) {
+    code = report(program, rank, e);
+  }
+  if (code == 0 && cl.help) {
+    if (rank == 0) std::cout << cl.help_text;
+  } else if (code == 0) {
+    int pargc = static_cast<int>(petsc_argv.size()) - 1;
+    char** pargv = petsc_argv.data();
+    PetscInitialize(&pargc, &pargv, nullptr, nullptr);
+    try {
+      run(cl);
+    } catch (const Error& e) {
+      code = report(program, rank, e);
+    } catch (const std::exception& e) {
+      if (rank == 0) std::cerr << program << ": error: " << e.what() << "\n";
+      code = 1;
+    }
+    PetscFinalize();
+  }
+  MPI_Finalize();
+  return code;
 }
 
 }  // namespace pigx::program

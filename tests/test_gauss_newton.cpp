@@ -8,6 +8,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <fstream>
+#include <iterator>
 #include <random>
 #include <sstream>
 
@@ -225,6 +227,35 @@ TEST_P(ResidualForm, TaoGaussNewtonTakesTheDenseLevenbergMarquardtSteps) {
   EXPECT_NEAR(f1, g1, 1e-6 * g1);
   EXPECT_LE(test::max_rel_diff(parallel, dense), 1e-5);
   EXPECT_LE(test::max_rel_diff(parallel, serial), 1e-5);
+}
+
+// The block preconditioner factors the parameter blocks of at most -tao_gn_block_max parameters; a larger
+// block (here the data-parallel model's only one) is left to Jacobi, as a model with tens of thousands of
+// grid values must be. Read from the KSP's view after the last solve.
+TEST(TaoGaussNewton, FactorsOnlyBlocksUpToTheBlockMax) {
+  const std::string path = ::testing::TempDir() + "pigx_gn_ksp_view.txt";
+  for (const bool small : {false, true}) {
+    TrainSpec ts;
+    ts.seed = 4;
+    ts.stages = {{"gn", 2, 0}};
+    ts.progress_every = 0;
+    Problem p;
+    make_problem(MPI_COMM_WORLD, false, p, "poisson");
+    PetscOptionsSetValue(nullptr, "-tao_gn_ksp_view", ("ascii:" + path).c_str());
+    if (small) PetscOptionsSetValue(nullptr, "-tao_gn_block_max", "1");
+    std::ostringstream log;
+    Trainer tr(*p.loss, ts, nullptr, log);
+    tr.train(p.theta);
+    PetscOptionsClearValue(nullptr, "-tao_gn_ksp_view");
+    PetscOptionsClearValue(nullptr, "-tao_gn_block_max");
+    MPI_Barrier(MPI_COMM_WORLD);
+    std::ifstream in(path);
+    const std::string view((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    ASSERT_FALSE(view.empty()) << path;
+    EXPECT_EQ(view.find("pigx block Jacobi") != std::string::npos, !small) << view;
+    EXPECT_EQ(view.find("type: jacobi") != std::string::npos, small) << view;
+    MPI_Barrier(MPI_COMM_WORLD);
+  }
 }
 
 // The linear fast path: for a linear PDE and a linear MLP, one lsq iteration minimises the loss over the

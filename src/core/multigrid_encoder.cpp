@@ -63,8 +63,9 @@ void MultigridEncoder::reverse(ConstView1, const PointBatch& batch, View3 Fbar, 
   Kokkos::deep_copy(Kokkos::subview(grad, std::make_pair(layout_.grid, layout_.mlp)), 0.0);
   dispatch(layout_.dim, [&](auto dim) {
     constexpr int D = decltype(dim)::value;
-    Kokkos::parallel_for("pigx::MultigridEncoder::reverse", Range(0, batch.n),
-                         detail::GridReverseKernel<D>{k, batch.xi, batch.order, Fbar, grad});
+    Kokkos::parallel_for(
+        "pigx::MultigridEncoder::reverse", Range(0, batch.n),
+        detail::GridAdjointKernel<D, detail::GradientSink>{k, batch.xi, batch.order, Fbar, {grad}});
   });
 }
 
@@ -72,8 +73,9 @@ void MultigridEncoder::jacobian(ConstView1, const PointBatch& batch, View3 Fbar,
   const detail::GridData k = grid_data(layout_, model_box_, map_);
   dispatch(layout_.dim, [&](auto dim) {
     constexpr int D = decltype(dim)::value;
-    Kokkos::parallel_for("pigx::MultigridEncoder::jacobian", Range(0, batch.n),
-                         detail::GridJacobianKernel<D>{k, batch.xi, batch.order, Fbar, J});
+    Kokkos::parallel_for(
+        "pigx::MultigridEncoder::jacobian", Range(0, batch.n),
+        detail::GridAdjointKernel<D, detail::JacobianSink>{k, batch.xi, batch.order, Fbar, {J}});
   });
 }
 

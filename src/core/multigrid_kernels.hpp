@@ -131,14 +131,15 @@ struct GridForwardKernel {
   }
 };
 
-/// Per point: adds Fbar(p, c) . phi to the gradient of every grid value the point touches (atomics).
-template <int D>
-struct GridReverseKernel {
+/// Per point: s = Fbar(p, c) . phi, the derivative of point p's output with respect to every grid value
+/// it touches, handed to sink(p, index, s). The reverse pass and the Jacobian differ only in the sink.
+template <int D, class Sink>
+struct GridAdjointKernel {
   GridData k;
   View2 xi;
   IView1 order;
   View3 Fbar;
-  View1 grad;
+  Sink sink;
 
   KOKKOS_INLINE_FUNCTION void operator()(int p) const {
     const int o = order(p), nc = taylor_size(D, o), C = k.channels;
@@ -148,33 +149,24 @@ struct GridReverseKernel {
       for (int c = 0; c < C; ++c) {
         double s = 0;
         for (int i = 0; i < nc; ++i) s += Fbar(p, c, i) * phi[i];
-        Kokkos::atomic_add(&grad(first + c), s);
+        sink(p, first + c, s);
       }
     });
   }
 };
 
-/// Per point: adds d r_p / d theta = Fbar(p, c) . phi to row p of J for every grid value the point touches.
-template <int D>
-struct GridJacobianKernel {
-  GridData k;
-  View2 xi;
-  IView1 order;
-  View3 Fbar;
-  View2 J;
-
-  KOKKOS_INLINE_FUNCTION void operator()(int p) const {
-    const int o = order(p), nc = taylor_size(D, o), C = k.channels;
-    double x[D];
-    for (int a = 0; a < D; ++a) x[a] = xi(p, a);
-    for_each_control<D>(k, x, o, [&](long long first, const double* phi) {
-      for (int c = 0; c < C; ++c) {
-        double s = 0;
-        for (int i = 0; i < nc; ++i) s += Fbar(p, c, i) * phi[i];
-        J(p, first + c) += s;
-      }
-    });
+/// Gradient sink: adds s to grad(index); atomic because several points share a control point.
+struct GradientSink {
+  View1 grad;
+  KOKKOS_INLINE_FUNCTION void operator()(int, long long index, double s) const {
+    Kokkos::atomic_add(&grad(index), s);
   }
+};
+
+/// Jacobian sink: adds s to J(p, index); one row per point, so no atomics.
+struct JacobianSink {
+  View2 J;
+  KOKKOS_INLINE_FUNCTION void operator()(int p, long long index, double s) const { J(p, index) += s; }
 };
 
 }  // namespace pigx::detail

@@ -4,6 +4,8 @@
 
 #include <petsc/private/taoimpl.h>
 
+#include "tao_type_support.hpp"
+
 namespace pigx {
 namespace {
 
@@ -306,10 +308,7 @@ PetscErrorCode tao_adam_get_total_steps(Tao tao, PetscInt* steps) {
   PetscFunctionBegin;
   PetscValidHeaderSpecific(tao, TAO_CLASSID, 1);
   PetscValidIntPointer(steps, 2);
-  PetscCall(PetscObjectQueryFunction((PetscObject)tao, kGetTotalStepsName, &get));
-  PetscCheck(get, PETSC_COMM_SELF, PETSC_ERR_ARG_WRONG,
-             "tao_adam_get_total_steps() needs a Tao of type adam, this one is of type %s",
-             ((PetscObject)tao)->type_name ? ((PetscObject)tao)->type_name : "(not set)");
+  PetscCall(tao_support::query_method(tao, kGetTotalStepsName, "tao_adam_get_total_steps", kTypeName, &get));
   PetscCall((*get)(tao, steps));
   PetscFunctionReturn(0);
 }
@@ -319,10 +318,7 @@ PetscErrorCode tao_adam_get_state(Tao tao, Vec* m, Vec* v, PetscInt* steps) {
 
   PetscFunctionBegin;
   PetscValidHeaderSpecific(tao, TAO_CLASSID, 1);
-  PetscCall(PetscObjectQueryFunction((PetscObject)tao, kGetStateName, &get));
-  PetscCheck(get, PETSC_COMM_SELF, PETSC_ERR_ARG_WRONG,
-             "tao_adam_get_state() needs a Tao of type adam, this one is of type %s",
-             ((PetscObject)tao)->type_name ? ((PetscObject)tao)->type_name : "(not set)");
+  PetscCall(tao_support::query_method(tao, kGetStateName, "tao_adam_get_state", kTypeName, &get));
   PetscCall((*get)(tao, m, v, steps));
   PetscFunctionReturn(0);
 }

@@ -3,6 +3,8 @@
 #include "pigx/solve/tao_gauss_newton.hpp"
 
 #include <petsc/private/taoimpl.h>
+
+#include "tao_type_support.hpp"
 // petscblaslapack.h needs petscsys.h first.
 // clang-format off
 #include <petscsys.h>
@@ -40,11 +42,15 @@ struct TaoGN {
   // Block-Jacobi preconditioner (-tao_gn_block_pc): the diagonal blocks of J^T J + mu S over the parameter
   // blocks, Cholesky-factored; used when blocks were given and the Jacobian provides PigxMatBlockGram_C.
   PetscBool block_pc;
-  PetscInt block_max;  // larger blocks are left to Jacobi
-  std::vector<PetscInt> block_start{0}, block_index, gram_offset{0};
+  PetscInt block_max;                                 // larger blocks are left to Jacobi
+  std::vector<PetscInt> given_start{0}, given_index;  // the blocks as given
+  PetscInt selected_for;                              // the block_max the selection below was made for
+  std::vector<PetscInt> block_start{0}, block_index, gram_offset{0};  // the given blocks up to block_max
   std::vector<PetscReal> gram, factor, scaling_all;
-  std::vector<PetscInt> my_blocks;  // blocks with an entry owned by this rank
-  VecScatter to_all;                // a parameter Vec onto every rank
+  std::vector<PetscReal> norms;        // column-norm scratch
+  std::vector<PetscScalar> block_rhs;  // block-solve scratch
+  std::vector<PetscInt> my_blocks;     // blocks with an entry owned by this rank
+  VecScatter to_all;                   // a parameter Vec onto every rank
   Vec all;
   bool blocks_active;  // the grams belong to the current linearisation
 };
@@ -72,12 +78,11 @@ PetscErrorCode normal_diagonal(Mat N, Vec d) {
 
 /// diag(J^T J) into gn->diag, and S = max(S, diag, floor * max diag).
 PetscErrorCode update_scaling(Tao tao, TaoGN* gn) {
-  PetscInt N, lo, hi;
+  PetscInt lo, hi;
   PetscFunctionBegin;
-  PetscCall(VecGetSize(tao->solution, &N));
   PetscCall(VecGetOwnershipRange(tao->solution, &lo, &hi));
-  std::vector<PetscReal> norms(N);
-  PetscCall(MatGetColumnNorms(tao->ls_jac, NORM_2, norms.data()));
+  std::vector<PetscReal>& norms = gn->norms;
+  PetscCall(tao_support::column_norms(tao->ls_jac, norms));
   PetscReal amax = 0;
   for (PetscReal& v : norms) v *= v, amax = std::max(amax, v);
   PetscScalar *d, *s;
@@ -140,7 +145,7 @@ PetscErrorCode block_apply(PC pc, Vec x, Vec y) {
   PetscScalar* out;
   PetscCall(VecGetArrayRead(gn->all, &a));
   PetscCall(VecGetArray(y, &out));
-  std::vector<PetscScalar> v;
+  std::vector<PetscScalar>& v = gn->block_rhs;  // holds the largest block: resize() never allocates
   for (PetscInt b : gn->my_blocks) {
     const PetscInt* idx = &gn->block_index[gn->block_start[b]];
     PetscBLASInt n = static_cast<PetscBLASInt>(gn->block_start[b + 1] - gn->block_start[b]), one = 1, info;
@@ -155,11 +160,39 @@ PetscErrorCode block_apply(PC pc, Vec x, Vec y) {
   PetscFunctionReturn(0);
 }
 
+/// Keeps the given blocks of at most -tao_gn_block_max parameters (the others' entries get Jacobi), and
+/// notes which of them hold an entry this rank owns.
+PetscErrorCode select_blocks(Tao tao, TaoGN* gn) {
+  PetscInt lo, hi;
+  PetscFunctionBegin;
+  PetscCall(VecGetOwnershipRange(tao->solution, &lo, &hi));
+  gn->block_start.assign(1, 0);
+  gn->block_index.clear();
+  gn->gram_offset.assign(1, 0);
+  gn->my_blocks.clear();
+  const PetscInt* start = gn->given_start.data();
+  const PetscInt* index = gn->given_index.data();
+  for (std::size_t b = 0; b + 1 < gn->given_start.size(); ++b) {
+    const PetscInt n = start[b + 1] - start[b];
+    if (n > gn->block_max) continue;
+    gn->block_index.insert(gn->block_index.end(), index + start[b], index + start[b + 1]);
+    gn->block_start.push_back(static_cast<PetscInt>(gn->block_index.size()));
+    gn->gram_offset.push_back(gn->gram_offset.back() + n * n);
+    bool mine = false;
+    for (PetscInt k = start[b]; k < start[b + 1]; ++k) mine = mine || (index[k] >= lo && index[k] < hi);
+    if (mine) gn->my_blocks.push_back(static_cast<PetscInt>(gn->block_start.size()) - 2);
+    if (n > static_cast<PetscInt>(gn->block_rhs.size())) gn->block_rhs.resize(n);
+  }
+  gn->selected_for = gn->block_max;
+  PetscFunctionReturn(0);
+}
+
 /// At a new linearisation: the blocks of J^T J and S on every rank, and the PC switched to the blocks.
 PetscErrorCode prepare_blocks(Tao tao, TaoGN* gn) {
   PetscFunctionBegin;
   gn->blocks_active = false;
   BlockGramFn gram = NULL;
+  if (gn->selected_for != gn->block_max) PetscCall(select_blocks(tao, gn));
   const PetscInt nb = static_cast<PetscInt>(gn->block_start.size()) - 1;
   if (!gn->block_pc || nb == 0) PetscFunctionReturn(0);
   PetscCall(PetscObjectQueryFunction((PetscObject)tao->ls_jac, kBlockGramName, &gram));
@@ -181,7 +214,7 @@ PetscErrorCode prepare_blocks(Tao tao, TaoGN* gn) {
   PetscCall(PCSetType(pc, PCSHELL));
   PetscCall(PCShellSetContext(pc, tao));
   PetscCall(PCShellSetApply(pc, block_apply));
-  PetscCall(PCShellSetName(pc, "pigx block Jacobi (per Gaussian, MLP)"));
+  PetscCall(PCShellSetName(pc, "pigx block Jacobi (per model)"));
   gn->blocks_active = true;
   PetscFunctionReturn(0);
 }
@@ -350,24 +383,17 @@ PetscErrorCode TaoSetFromOptions_GN(Tao tao, PetscOptionItems* PetscOptionsObjec
   PetscCheck(gn->max_attempts > 0, PetscObjectComm((PetscObject)tao), PETSC_ERR_ARG_OUTOFRANGE,
              "-tao_gn_max_attempts must be positive, got %" PetscInt_FMT, gn->max_attempts);
   if (!gn->state_set && gn->jacobians == 0) gn->mu = gn->mu0;
-  PetscCall(KSPSetOptionsPrefix(tao->ksp, ((PetscObject)tao)->prefix));
-  PetscCall(KSPAppendOptionsPrefix(tao->ksp, "tao_gn_"));
-  PetscCall(KSPSetFromOptions(tao->ksp));
+  PetscCall(tao_support::ksp_from_options(tao, "tao_gn_"));
   PetscFunctionReturn(0);
 }
 
 PetscErrorCode TaoView_GN(Tao tao, PetscViewer viewer) {
   auto* gn = static_cast<TaoGN*>(tao->data);
-  PetscBool isascii;
+  char line[160];
   PetscFunctionBegin;
-  PetscCall(PetscObjectTypeCompare((PetscObject)viewer, PETSCVIEWERASCII, &isascii));
-  if (isascii) {
-    PetscCall(PetscViewerASCIIPrintf(viewer, "  GN: damping %g (growth %g), %" PetscInt_FMT " Jacobians\n",
-                                     (double)gn->mu, (double)gn->nu, gn->jacobians));
-    PetscCall(PetscViewerASCIIPushTab(viewer));
-    PetscCall(KSPView(tao->ksp, viewer));
-    PetscCall(PetscViewerASCIIPopTab(viewer));
-  }
+  PetscCall(PetscSNPrintf(line, sizeof(line), "  GN: damping %g (growth %g), %" PetscInt_FMT " Jacobians\n",
+                          (double)gn->mu, (double)gn->nu, gn->jacobians));
+  PetscCall(tao_support::view_with_ksp(tao, viewer, line));
   PetscFunctionReturn(0);
 }
 
@@ -402,22 +428,9 @@ PetscErrorCode TaoGNSetParameterBlocks_GN(Tao tao, PetscInt nblocks, const Petsc
   PetscFunctionBegin;
   PetscCheck(tao->solution, PetscObjectComm((PetscObject)tao), PETSC_ERR_ORDER,
              "tao_gn_set_parameter_blocks() needs the solution vector (TaoSetSolution) first");
-  PetscInt lo, hi;
-  PetscCall(VecGetOwnershipRange(tao->solution, &lo, &hi));
-  // Blocks above -tao_gn_block_max are dropped here: their entries get Jacobi.
-  gn->block_start.assign(1, 0);
-  gn->block_index.clear();
-  gn->gram_offset.assign(1, 0);
-  gn->my_blocks.clear();
-  for (PetscInt b = 0; b < nblocks; ++b) {
-    const PetscInt n = start[b + 1] - start[b];
-    gn->block_index.insert(gn->block_index.end(), index + start[b], index + start[b + 1]);
-    gn->block_start.push_back(static_cast<PetscInt>(gn->block_index.size()));
-    gn->gram_offset.push_back(gn->gram_offset.back() + n * n);
-    bool mine = false;
-    for (PetscInt k = start[b]; k < start[b + 1]; ++k) mine = mine || (index[k] >= lo && index[k] < hi);
-    if (mine) gn->my_blocks.push_back(static_cast<PetscInt>(gn->block_start.size()) - 2);
-  }
+  gn->given_start.assign(start, start + nblocks + 1);
+  gn->given_index.assign(index, index + start[nblocks]);
+  gn->selected_for = -1;
   PetscFunctionReturn(0);
 }
 
@@ -439,35 +452,20 @@ PetscErrorCode TaoCreate_GN(Tao tao) {
   gn = new TaoGN();
   gn->block_pc = PETSC_TRUE;
   gn->block_max = 4096;
+  gn->selected_for = -1;
   gn->mu0 = gn->mu = 1e-3;
   gn->nu = 2;
   gn->floor = 1e-10;
   gn->max_attempts = 30;
   tao->data = (void*)gn;
 
-  PetscCall(KSPCreate(PetscObjectComm((PetscObject)tao), &tao->ksp));
-  PetscCall(PetscObjectIncrementTabLevel((PetscObject)tao->ksp, (PetscObject)tao, 1));
-  PetscCall(KSPSetOptionsPrefix(tao->ksp, "tao_gn_"));
-  PetscCall(KSPSetType(tao->ksp, KSPCG));
+  PetscCall(tao_support::create_ksp(tao, "tao_gn_", KSPCG, PCJACOBI));
   PetscCall(KSPSetTolerances(tao->ksp, 1e-4, PETSC_DEFAULT, PETSC_DEFAULT, 500));
-  PC pc;
-  PetscCall(KSPGetPC(tao->ksp, &pc));
-  PetscCall(PCSetType(pc, PCJACOBI));
 
   PetscCall(PetscObjectComposeFunction((PetscObject)tao, kGetStateName, TaoGNGetState_GN));
   PetscCall(PetscObjectComposeFunction((PetscObject)tao, kSetStateName, TaoGNSetState_GN));
   PetscCall(PetscObjectComposeFunction((PetscObject)tao, kGetJacobiansName, TaoGNGetJacobians_GN));
   PetscCall(PetscObjectComposeFunction((PetscObject)tao, kSetBlocksName, TaoGNSetParameterBlocks_GN));
-  PetscFunctionReturn(0);
-}
-
-// Errors unless `name` is composed on tao (i.e. tao is of type gn).
-template <class F>
-PetscErrorCode query(Tao tao, const char* name, const char* caller, F* fn) {
-  PetscFunctionBegin;
-  PetscCall(PetscObjectQueryFunction((PetscObject)tao, name, fn));
-  PetscCheck(*fn, PETSC_COMM_SELF, PETSC_ERR_ARG_WRONG, "%s() needs a Tao of type gn, this one is of type %s",
-             caller, ((PetscObject)tao)->type_name ? ((PetscObject)tao)->type_name : "(not set)");
   PetscFunctionReturn(0);
 }
 
@@ -483,7 +481,7 @@ PetscErrorCode tao_gn_get_state(Tao tao, PetscReal* damping, PetscReal* growth, 
   PetscErrorCode (*get)(Tao, PetscReal*, PetscReal*, Vec*) = NULL;
   PetscFunctionBegin;
   PetscValidHeaderSpecific(tao, TAO_CLASSID, 1);
-  PetscCall(query(tao, kGetStateName, "tao_gn_get_state", &get));
+  PetscCall(tao_support::query_method(tao, kGetStateName, "tao_gn_get_state", kTypeName, &get));
   PetscCall((*get)(tao, damping, growth, scaling));
   PetscFunctionReturn(0);
 }
@@ -499,7 +497,7 @@ PetscErrorCode tao_gn_get_jacobians(Tao tao, PetscInt* jacobians) {
   PetscErrorCode (*get)(Tao, PetscInt*) = NULL;
   PetscFunctionBegin;
   PetscValidHeaderSpecific(tao, TAO_CLASSID, 1);
-  PetscCall(query(tao, kGetJacobiansName, "tao_gn_get_jacobians", &get));
+  PetscCall(tao_support::query_method(tao, kGetJacobiansName, "tao_gn_get_jacobians", kTypeName, &get));
   PetscCall((*get)(tao, jacobians));
   PetscFunctionReturn(0);
 }

@@ -6,6 +6,8 @@
 
 #include <vector>
 
+#include "tao_type_support.hpp"
+
 namespace pigx {
 namespace {
 
@@ -21,8 +23,9 @@ struct TaoLSQ {
   Vec full_work = nullptr;  // parameter-sized scratch
   Vec rhs = nullptr;        // -r
   Vec trial = nullptr;
-  VecScatter embed = nullptr;  // sub -> solution layout (P)
-  Mat op = nullptr;            // J P D^-1, a MATSHELL
+  VecScatter embed = nullptr;    // sub -> solution layout (P)
+  Mat op = nullptr;              // J P D^-1, a MATSHELL
+  std::vector<PetscReal> norms;  // column-norm scratch
 };
 
 PetscErrorCode op_mult(Mat A, Vec x, Vec y) {
@@ -52,11 +55,10 @@ PetscErrorCode op_mult_transpose(Mat A, Vec w, Vec y) {
 
 /// D^-1 from the Jacobian's column norms over the solved-for columns (1 for an all-zero column).
 PetscErrorCode equilibrate(Tao tao, TaoLSQ* q) {
-  PetscInt N, lo, hi;
+  PetscInt lo, hi;
   PetscFunctionBegin;
-  PetscCall(VecGetSize(tao->solution, &N));
-  std::vector<PetscReal> norms(N);
-  PetscCall(MatGetColumnNorms(tao->ls_jac, NORM_2, norms.data()));
+  const std::vector<PetscReal>& norms = q->norms;
+  PetscCall(tao_support::column_norms(tao->ls_jac, q->norms));
   PetscCall(VecGetOwnershipRange(q->inv_norm, &lo, &hi));
   PetscScalar* d;
   PetscCall(VecGetArray(q->inv_norm, &d));
@@ -177,23 +179,16 @@ PetscErrorCode TaoDestroy_LSQ(Tao tao) {
 
 PetscErrorCode TaoSetFromOptions_LSQ(Tao tao, PetscOptionItems*) {
   PetscFunctionBegin;
-  PetscCall(KSPSetOptionsPrefix(tao->ksp, ((PetscObject)tao)->prefix));
-  PetscCall(KSPAppendOptionsPrefix(tao->ksp, "tao_lsq_"));
-  PetscCall(KSPSetFromOptions(tao->ksp));
+  PetscCall(tao_support::ksp_from_options(tao, "tao_lsq_"));
   PetscFunctionReturn(0);
 }
 
 PetscErrorCode TaoView_LSQ(Tao tao, PetscViewer viewer) {
   auto* q = static_cast<TaoLSQ*>(tao->data);
-  PetscBool isascii;
+  char line[80];
   PetscFunctionBegin;
-  PetscCall(PetscObjectTypeCompare((PetscObject)viewer, PETSCVIEWERASCII, &isascii));
-  if (isascii) {
-    PetscCall(PetscViewerASCIIPrintf(viewer, "  LSQ: %zu linear parameters\n", q->columns.size()));
-    PetscCall(PetscViewerASCIIPushTab(viewer));
-    PetscCall(KSPView(tao->ksp, viewer));
-    PetscCall(PetscViewerASCIIPopTab(viewer));
-  }
+  PetscCall(PetscSNPrintf(line, sizeof(line), "  LSQ: %zu linear parameters\n", q->columns.size()));
+  PetscCall(tao_support::view_with_ksp(tao, viewer, line));
   PetscFunctionReturn(0);
 }
 
@@ -226,14 +221,9 @@ PetscErrorCode TaoCreate_LSQ(Tao tao) {
   tao->ops->setfromoptions = TaoSetFromOptions_LSQ;
   tao->ops->destroy = TaoDestroy_LSQ;
   tao->data = new TaoLSQ();
-  PetscCall(KSPCreate(PetscObjectComm((PetscObject)tao), &tao->ksp));
-  PetscCall(PetscObjectIncrementTabLevel((PetscObject)tao->ksp, (PetscObject)tao, 1));
-  PetscCall(KSPSetOptionsPrefix(tao->ksp, "tao_lsq_"));
-  PetscCall(KSPSetType(tao->ksp, KSPLSQR));
+  // No preconditioner: the columns are equilibrated instead.
+  PetscCall(tao_support::create_ksp(tao, "tao_lsq_", KSPLSQR, PCNONE));
   PetscCall(KSPSetTolerances(tao->ksp, 1e-10, 0.0, PETSC_DEFAULT, 2000));
-  PC pc;
-  PetscCall(KSPGetPC(tao->ksp, &pc));
-  PetscCall(PCSetType(pc, PCNONE));  // the columns are equilibrated instead
   PetscCall(PetscObjectComposeFunction((PetscObject)tao, kSetColumnsName, TaoLSQSetColumns_LSQ));
   PetscFunctionReturn(0);
 }

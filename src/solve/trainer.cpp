@@ -27,6 +27,7 @@ struct TaoContext {
   PetscInt view_begin;
   std::vector<double>* theta;
   std::vector<double>* grad;
+  std::vector<double> all_theta;  // scratch: the full parameter vector for the residual routines
 };
 
 namespace {
@@ -45,20 +46,21 @@ PetscErrorCode gather(VecScatter scatter, Vec x, Vec to, std::vector<double>& ou
   PetscFunctionReturn(0);
 }
 
-// Copies a distributed Vec into a full-length host array on every rank.
+// Copies a distributed Vec into a full-length host array on every rank, through the context's scatter.
 PetscErrorCode gather_all(TaoContext* c, Vec x, std::vector<double>& out) {
   return gather(c->to_all, x, c->full, out);
 }
 
-PetscErrorCode objective_and_gradient(Tao, Vec x, PetscReal* f, Vec g, void* ctx) {
+// f at x, and the gradient into g unless g is null.
+PetscErrorCode evaluate(TaoContext* c, Vec x, PetscReal* f, Vec g) {
   PetscFunctionBeginUser;
-  auto* c = static_cast<TaoContext*>(ctx);
   PetscCall(gather(c->to_view, x, c->view, *c->theta));
   try {
-    *f = c->trainer->objective(c->theta->data(), c->grad->data());
+    *f = c->trainer->objective(c->theta->data(), g ? c->grad->data() : nullptr);
   } catch (const std::exception& e) {
     SETERRQ(PETSC_COMM_SELF, PETSC_ERR_LIB, "%s", e.what());
   }
+  if (!g) PetscFunctionReturn(0);
   PetscInt lo, hi;
   PetscCall(VecGetOwnershipRange(g, &lo, &hi));
   PetscScalar* ga;
@@ -66,6 +68,10 @@ PetscErrorCode objective_and_gradient(Tao, Vec x, PetscReal* f, Vec g, void* ctx
   for (PetscInt i = lo; i < hi; ++i) ga[i - lo] = (*c->grad)[i - c->view_begin];
   PetscCall(VecRestoreArray(g, &ga));
   PetscFunctionReturn(0);
+}
+
+PetscErrorCode objective_and_gradient(Tao, Vec x, PetscReal* f, Vec g, void* ctx) {
+  return evaluate(static_cast<TaoContext*>(ctx), x, f, g);
 }
 
 PetscErrorCode monitor_callback(Tao tao, void* ctx) {
@@ -84,25 +90,16 @@ PetscErrorCode monitor_callback(Tao tao, void* ctx) {
 }
 
 PetscErrorCode objective_only(Tao, Vec x, PetscReal* f, void* ctx) {
-  PetscFunctionBeginUser;
-  auto* c = static_cast<TaoContext*>(ctx);
-  PetscCall(gather(c->to_view, x, c->view, *c->theta));
-  try {
-    *f = c->trainer->objective(c->theta->data(), nullptr);
-  } catch (const std::exception& e) {
-    SETERRQ(PETSC_COMM_SELF, PETSC_ERR_LIB, "%s", e.what());
-  }
-  PetscFunctionReturn(0);
+  return evaluate(static_cast<TaoContext*>(ctx), x, f, nullptr);
 }
 
 // The rows at x: the residual and Jacobian routines share one linearisation at the current point.
 PetscErrorCode rows_at(void* ctx, Vec x, const ResidualRows** rows) {
   PetscFunctionBeginUser;
   auto* c = static_cast<TaoContext*>(ctx);
-  std::vector<double> theta;
-  PetscCall(gather(c->to_all, x, c->full, theta));
+  PetscCall(gather_all(c, x, c->all_theta));
   try {
-    *rows = &c->trainer->linearise(theta);
+    *rows = &c->trainer->linearise(c->all_theta);
   } catch (const std::exception& e) {
     SETERRQ(PETSC_COMM_SELF, PETSC_ERR_LIB, "%s", e.what());
   }
@@ -528,9 +525,8 @@ const ResidualRows& Trainer::linearise(const std::vector<double>& theta) {
 
 void Trainer::set_residual_routines(void* tao_ptr, Vec x, TaoContext& ctx) {
   Tao tao = static_cast<Tao>(tao_ptr);
-  std::vector<double> theta;
-  PIGX_PETSC(gather_all(&ctx, x, theta));
-  const ResidualRows& rows = linearise(theta);
+  PIGX_PETSC(gather_all(&ctx, x, ctx.all_theta));
+  const ResidualRows& rows = linearise(ctx.all_theta);
   // The row count changes only when the points do (a decomposed run's subdomains hold varying shares).
   if (!jacobian_ || !residual_ || [&] {
         PetscInt n;
@@ -611,7 +607,7 @@ TrainReport Trainer::train(std::vector<double>& theta) {
   PIGX_PETSC(VecCreateMPI(comm_, owned < 0 ? PETSC_DECIDE : static_cast<PetscInt>(owned), N, &x));
   scatter_to_vec(theta, x);
   TaoContext ctx{this,    nullptr, nullptr, nullptr, nullptr, static_cast<PetscInt>(gl_.view_begin()),
-                 &theta_, &grad_};
+                 &theta_, &grad_,  {}};
   ctx_ = &ctx;
   PIGX_PETSC(VecScatterCreateToAll(x, &ctx.to_all, &ctx.full));
   {
