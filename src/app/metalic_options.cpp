@@ -135,7 +135,9 @@ void refuse_reserved(const std::string& arg, const MetalicSpec& s) {
 
 }  // namespace
 
-const std::vector<std::string>& interface_condition_names() { return builtin_interface_conditions().names(); }
+const std::vector<std::string>& interface_condition_names() {
+  return builtin_interface_conditions().names();
+}
 
 MetalicCommandLine read_metalic_command_line(const std::vector<std::string>& args) {
   MetalicCommandLine out;

@@ -190,7 +190,8 @@ PetscErrorCode ResidualJacobian::block_gram(PetscInt nblocks, const PetscInt* st
     for (PetscBLASInt j = 0; j < m; ++j) {
       const long long i = touching[b][j];
       for (long long k = rows_->row_begin[i]; k < rows_->row_begin[i + 1]; ++k)
-        if (block_of[rows_->column[k]] == b) V[pos[rows_->column[k]] + static_cast<std::size_t>(j) * n] = rows_->value[k];
+        if (block_of[rows_->column[k]] == b)
+          V[pos[rows_->column[k]] + static_cast<std::size_t>(j) * n] = rows_->value[k];
     }
     PetscReal* G = &local[offset[b]];
     const PetscReal one = 1.0, zero = 0.0;

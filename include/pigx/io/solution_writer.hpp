@@ -24,8 +24,8 @@ void write_solution(const std::string& dir, const GridField& field);
 
 /// Collective over comm: the same files, with u (and the error) written by every rank for its own grid points
 /// (`index` into the grid, values `u`) through one collective parallel-HDF5 write; `field` (without u) is
-/// needed on rank 0 only, except its reference values, which every rank needs (or none). Rank 0 writes the grid and commits the files atomically; a failure on any rank
-/// throws on every rank and leaves no output.
+/// needed on rank 0 only, except its reference values, which every rank needs (or none). Rank 0 writes the
+/// grid and commits the files atomically; a failure on any rank throws on every rank and leaves no output.
 void write_solution_collective(MPI_Comm comm, const std::string& dir, GridField field,
                                const std::vector<long long>& index, const std::vector<double>& u);
 
