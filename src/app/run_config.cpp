@@ -201,24 +201,9 @@ std::vector<int> parse_counts(const std::string& key, const std::string& text, c
 }
 
 std::vector<int> parse_widths(const std::string& key, const std::string& text) {
-  std::vector<int> out;
-  if (text == "none") return out;  // a linear MLP: u = W F + b
-  std::stringstream ss(text);
-  std::string item;
-  while (std::getline(ss, item, ',')) {
-    std::size_t used = 0;
-    int v = 0;
-    try {
-      v = std::stoi(item, &used);
-    } catch (const std::exception&) {
-      used = 0;
-    }
-    require(used == item.size() && !item.empty() && v > 0, key, text,
-            "comma-separated positive widths, e.g. 32,32");
-    out.push_back(v);
-  }
-  require(!out.empty(), key, text, "at least one hidden width, or none (a linear MLP)");
-  return out;
+  if (text == "none") return {};  // a linear MLP: u = W F + b
+  require(!text.empty(), key, text, "at least one hidden width, or none (a linear MLP)");
+  return parse_counts(key, text, "comma-separated positive widths, e.g. 32,32");
 }
 
 // Comma-separated items ("" gives none), surrounding blanks removed.
