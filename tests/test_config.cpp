@@ -177,6 +177,10 @@ TEST(Config, OutOfRangeCountsAndSeed) {
   expect_input_error({ini, "--sampling.residual=0"}, {"'0'", "'sampling.residual'", "1..2147483647"});
   expect_input_error({ini, "--sampling.residual=3000000000"}, {"'3000000000'", "1..2147483647"});
   expect_input_error({ini, "--sampling.boundary=-1"}, {"'-1'", "'sampling.boundary'", "0..2147483647"});
+  expect_input_error({ini, "--sampling.sequence=sobol"},
+                     {"'sobol'", "'sampling.sequence'", "uniform, halton"});
+  EXPECT_EQ(read_command_line({ini, "--sampling.sequence=halton"}, builtin_pdes()).config.sampling.sequence,
+            PointSequence::Halton);
 }
 
 TEST(Config, TooFewCollocationPointsForTheModel) {

@@ -63,7 +63,9 @@ po::options_description general_options() {
                                                 "boundary points (all faces together)")(
       "sampling.initial", po::value<long long>()->default_value(256), "initial-condition points")(
       "sampling.resample_every", po::value<long long>()->default_value(0),
-      "draw new points every n iterations (0: never)");
+      "draw new points every n iterations (0: never)")(
+      "sampling.sequence", po::value<std::string>()->default_value("uniform"),
+      "uniform (independent draws) | halton (a randomly shifted Halton sequence: fewer gaps, less noise)");
   po::options_description loss("[loss]");
   loss.add_options()("loss.residual", po::value<double>()->default_value(1.0),
                      "weight of the PDE residual term")(
@@ -481,6 +483,7 @@ CommandLine read_command_line(const std::vector<std::string>& args, const PdeReg
           "a count in 0..2147483647");
   require(s.initial >= 0 && s.initial <= INT_MAX, "sampling.initial", c.effective["sampling.initial"],
           "a count in 0..2147483647");
+  s.sequence = parse_point_sequence("sampling.sequence", get<std::string>(vm, "sampling.sequence"));
   for (const char* k : {"loss.residual", "loss.boundary", "loss.initial"})
     require(get<double>(vm, k) >= 0, k, c.effective[k], "a weight >= 0");
   s.residual_weight = get<double>(vm, "loss.residual");

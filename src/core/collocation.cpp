@@ -39,7 +39,7 @@ std::vector<TermData> draw_terms(const Pde& pde, const SamplingSpec& spec, std::
   {
     auto rng = make_stream(seed, round, 0);
     std::vector<double> pts;
-    sample_interior(box, static_cast<int>(spec.residual), rng, pts);
+    sample_interior(box, static_cast<int>(spec.residual), rng, pts, spec.sequence);
     terms.push_back(
         make_term("residual", TermKind::Residual, spec.residual_weight, spec.residual, pts, D, rank, nranks));
     // Source values travel with the residual points of PDEs whose source comes from data.
@@ -63,14 +63,14 @@ std::vector<TermData> draw_terms(const Pde& pde, const SamplingSpec& spec, std::
     add_value_term(
         "boundary", spec.boundary_weight, spec.boundary, 1,
         [&](std::mt19937_64& rng, std::vector<double>& pts) {
-          sample_boundary(box, ta, static_cast<int>(spec.boundary), rng, pts);
+          sample_boundary(box, ta, static_cast<int>(spec.boundary), rng, pts, spec.sequence);
         },
         [&](const double* x, double* u) { pde.boundary_value(x, u); });
   if (spec.initial > 0 && ta >= 0)
     add_value_term(
         "initial", spec.initial_weight, spec.initial, 2,
         [&](std::mt19937_64& rng, std::vector<double>& pts) {
-          sample_initial(box, ta, static_cast<int>(spec.initial), rng, pts);
+          sample_initial(box, ta, static_cast<int>(spec.initial), rng, pts, spec.sequence);
         },
         [&](const double* x, double* u) { pde.initial_value(x, u); });
   if (spec.data.count > 0) {

@@ -151,7 +151,7 @@ void DecomposedLoss::resample(std::uint64_t seed, std::uint64_t round) {
       face.lo[sf.axis] = face.hi[sf.axis];
       auto rng = make_stream(seed, round, 1000 + static_cast<std::uint64_t>(F.index));
       std::vector<double> pts;
-      sample_interior(face, static_cast<int>(F.points), rng, pts);
+      sample_interior(face, static_cast<int>(F.points), rng, pts, sampling_.sequence);
       for (long long i = 0; i < F.points; ++i)
         for (double off : offsets_) {
           std::vector<double> x(&pts[i * D], &pts[i * D] + D);

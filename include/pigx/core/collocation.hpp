@@ -6,6 +6,7 @@
 
 #include "pigx/core/loss_function.hpp"
 #include "pigx/core/pde.hpp"
+#include "pigx/core/sampler.hpp"
 
 namespace pigx {
 
@@ -22,7 +23,8 @@ struct ObservationSpec {
 struct SamplingSpec {
   long long residual = 4096, boundary = 1024, initial = 256;
   double residual_weight = 1.0, boundary_weight = 1.0, initial_weight = 1.0;
-  ObservationSpec data;  ///< observations (data.file), empty unless set
+  ObservationSpec data;                             ///< observations (data.file), empty unless set
+  PointSequence sequence = PointSequence::Uniform;  ///< how residual, boundary, initial points are drawn
 };
 
 /// Draws round `round` of every term of `pde` and keeps this rank's share (terms a PDE lacks, such as
