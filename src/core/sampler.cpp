@@ -13,10 +13,6 @@ PointSequence parse_point_sequence(const std::string& key, const std::string& va
   throw_input_error(key, value, "one of: uniform, halton");
 }
 
-const char* point_sequence_name(PointSequence sequence) {
-  return sequence == PointSequence::Halton ? "halton" : "uniform";
-}
-
 namespace {
 constexpr int kHaltonBases[] = {2, 3, 5, 7};
 static_assert(std::size(kHaltonBases) >= kMaxDim, "one Halton base per axis");

@@ -17,9 +17,6 @@ enum class PointSequence { Uniform, Halton };
 /// Parses "uniform" or "halton"; a clear error naming `key` otherwise.
 PointSequence parse_point_sequence(const std::string& key, const std::string& value);
 
-/// The config spelling of a point sequence.
-const char* point_sequence_name(PointSequence sequence);
-
 /// Points in the unit cube [0,1)^dim, one coordinate at a time (dim calls of next() per point).
 class UnitCubePoints {
  public:
