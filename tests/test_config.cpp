@@ -181,6 +181,15 @@ TEST(Config, OutOfRangeCountsAndSeed) {
                      {"'sobol'", "'sampling.sequence'", "uniform, halton"});
   EXPECT_EQ(read_command_line({ini, "--sampling.sequence=halton"}, builtin_pdes()).config.sampling.sequence,
             PointSequence::Halton);
+  expect_input_error({ini, "--sampling.adaptive_k=-1"}, {"'-1'", "'sampling.adaptive_k'", "0..10"});
+  expect_input_error({ini, "--sampling.adaptive_c=-0.5"}, {"'-0.5'", "'sampling.adaptive_c'", ">= 0"});
+  expect_input_error({ini, "--sampling.adaptive_candidates=0"}, {"'0'", "'sampling.adaptive_candidates'"});
+  expect_input_error({ini, "--sampling.adaptive=true", "--domain.subdomains=2x1"},
+                     {"'sampling.adaptive'", "domain.subdomains = 2x1", "one subdomain"});
+  const auto rad =
+      read_command_line({ini, "--sampling.adaptive=true", "--sampling.adaptive_k=2"}, builtin_pdes());
+  EXPECT_TRUE(rad.config.sampling.adaptive.enabled);
+  EXPECT_EQ(rad.config.sampling.adaptive.k, 2.0);
 }
 
 TEST(Config, TooFewCollocationPointsForTheModel) {

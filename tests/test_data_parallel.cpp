@@ -55,6 +55,58 @@ TEST(DataParallel, LossAndGradientEqualOneProcess) {
   EXPECT_LE(test::max_rel_diff(g, g1), 1e-12);
 }
 
+// Every rank's points of the first (residual) term, gathered in rank order.
+std::vector<double> gathered_residual_points(LossFunction& loss) {
+  const std::vector<double>& mine = loss.terms().front().points;
+  std::vector<int> counts(world_size()), displs(world_size());
+  const int n = static_cast<int>(mine.size());
+  MPI_Allgather(&n, 1, MPI_INT, counts.data(), 1, MPI_INT, MPI_COMM_WORLD);
+  for (int q = 1; q < world_size(); ++q) displs[q] = displs[q - 1] + counts[q - 1];
+  std::vector<double> all(displs.back() + counts.back());
+  MPI_Allgatherv(mine.data(), n, MPI_DOUBLE, all.data(), counts.data(), displs.data(), MPI_DOUBLE,
+                 MPI_COMM_WORLD);
+  return all;
+}
+
+double mean_abs_residual(LossFunction& loss, const double* theta, const std::vector<double>& points) {
+  std::vector<double> r;
+  const long long n = static_cast<long long>(points.size()) / loss.pde().dim();
+  loss.point_residuals(theta, points.data(), n, r);
+  double s = 0;
+  for (double v : r) s += std::abs(v);
+  return s / static_cast<double>(r.size());
+}
+
+// Adaptive (RAD) resampling draws the same global points on any rank count, keeps round 0 uniform, and
+// puts the points where the model's residual is large.
+TEST(DataParallel, AdaptiveResamplingIsRankInvariantAndFollowsTheResidual) {
+  auto pde = builtin_pdes().create("helmholtz");
+  const ModelSpec spec = spec_for(*pde);
+  SamplingSpec s = sampling();
+  s.adaptive.enabled = true;
+  s.adaptive.k = 2.0;
+  s.adaptive.c = 0.0;
+  LossFunction mine(*pde, spec), one(*pde, spec);
+  std::vector<double> theta;
+  initialise_parameters(spec, mine.layout(), mine.model_box(), 5, theta);
+  DataParallelLoss dp(MPI_COMM_WORLD, mine, &s), dp1(MPI_COMM_SELF, one, &s);
+
+  dp.resample(3, 0, theta.data());
+  EXPECT_EQ(gathered_residual_points(mine), draw_terms(*pde, s, 3, 0, 0, 1).front().points);
+
+  dp.resample(3, 1, theta.data());
+  dp1.resample(3, 1, theta.data());
+  const std::vector<double> adaptive = gathered_residual_points(mine);
+  EXPECT_EQ(adaptive, one.terms().front().points);
+  ASSERT_EQ(adaptive.size(), static_cast<std::size_t>(s.residual * pde->dim()));
+  EXPECT_EQ(mine.terms().front().global_count, s.residual);
+
+  const std::vector<double> uniform = draw_terms(*pde, s, 3, 1, 0, 1).front().points;
+  const double hot = mean_abs_residual(one, theta.data(), adaptive);
+  const double flat = mean_abs_residual(one, theta.data(), uniform);
+  EXPECT_GT(hot, 1.5 * flat) << "adaptive " << hot << ", uniform " << flat;
+}
+
 TEST(DataParallel, TestErrorAndGatherEqualOneProcess) {
   auto pde = builtin_pdes().create("helmholtz");
   const ModelSpec spec = spec_for(*pde);

@@ -136,7 +136,7 @@ class DecomposedLossTest : public ::testing::TestWithParam<Case> {
     MPI_Comm_size(comm, &size);
     auto dl = std::make_unique<DecomposedLoss>(
         comm, *pde, spec, Decomposition(pde->domain(), GetParam().counts, size), sampling(), iface);
-    dl->resample(3, 1);
+    dl->resample(3, 1, nullptr);
     return dl;
   }
   std::vector<double> theta(const DecomposedLoss& dl) {

@@ -220,6 +220,36 @@ TEST_P(ParameterGradient, JacobianMatchesLossAndGradient) {
   expect_jacobian_consistent(r, J, L0, grad);
 }
 
+// point_residuals gives the residuals the loss squares: weight / n * sum of their squares is the residual
+// term's loss on the same points (source values from the PDE, as point_residuals takes them).
+TEST_P(ParameterGradient, PointResidualsGiveTheResidualTermLoss) {
+  const ParamCase c = GetParam();
+  auto pde = builtin_pdes().create(c.pde);
+  const ModelSpec spec = case_spec(c, *pde);
+  LossFunction loss(*pde, spec);
+  std::vector<TermData> terms = random_terms(*pde, 8, 5);
+  terms.resize(1);
+  TermData& t = terms[0];
+  const int D = pde->dim(), E = pde->equations();
+  if (pde->has_forcing())
+    for (int i = 0; i < 8; ++i) pde->forcing(&t.points[i * D], &t.forcing[i * E]);
+  const std::vector<double> points = t.points;
+  loss.set_terms(terms);
+  auto theta = test::random_theta(spec, loss.model_box(), 7);
+  std::vector<double> term_loss, r;
+  loss.evaluate(theta.data(), nullptr, term_loss);
+  loss.point_residuals(theta.data(), points.data(), 8, r);
+  ASSERT_EQ(r.size(), static_cast<std::size_t>(8 * E));
+  double sum = 0;
+  for (double v : r) sum += v * v;
+  EXPECT_NEAR(0.7 / 8 * sum, term_loss[0], 1e-12 * std::abs(term_loss[0]));
+  EXPECT_GT(sum, 0.0);
+  // The terms are untouched: the loss is the same after the call.
+  std::vector<double> again;
+  loss.evaluate(theta.data(), nullptr, again);
+  EXPECT_EQ(again[0], term_loss[0]);
+}
+
 // With multigrid features, Jacobian columns (every grid value's among them) against finite differences of
 // the residuals: each row d r_p / d theta_k, not only J^T r.
 TEST_P(ParameterGradient, JacobianColumnsMatchFiniteDifferences) {

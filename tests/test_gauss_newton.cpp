@@ -60,7 +60,7 @@ void make_problem(MPI_Comm comm, bool decomposed, Problem& p, const std::string&
     f.points_per_face = 9;
     auto dl = std::make_unique<DecomposedLoss>(comm, *p.pde, p.spec,
                                                Decomposition(p.pde->domain(), {2, 2}, size), sampling(), f);
-    dl->resample(3, 1);
+    dl->resample(3, 1, nullptr);
     dl->initialise(5, p.theta);
     p.loss = std::move(dl);
   } else {

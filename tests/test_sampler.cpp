@@ -89,6 +89,33 @@ TEST(Sampler, HaltonBoundaryPointsLieOnTheFaces) {
   }
 }
 
+TEST(Sampler, AdaptiveSelectionFavoursLargeResiduals) {
+  // 1000 candidates; the first 100 have residual 10, the rest 0.1.
+  std::vector<double> norm(1000, 0.1);
+  for (int i = 0; i < 100; ++i) norm[i] = 10.0;
+  auto pick = [&](double k, double c) {
+    auto rng = make_stream(11, 2, 4);
+    return select_adaptive(norm, 200, k, c, rng);
+  };
+  const auto p = pick(1.0, 0.0);
+  ASSERT_EQ(p.size(), 200u);
+  EXPECT_TRUE(std::is_sorted(p.begin(), p.end()));
+  EXPECT_EQ(std::adjacent_find(p.begin(), p.end()), p.end()) << "drawn without replacement";
+  const auto in_hot = [](const std::vector<long long>& v) {
+    return std::count_if(v.begin(), v.end(), [](long long i) { return i < 100; });
+  };
+  // Weights 10 vs 0.1: all 100 hot candidates are picked (each outweighs every cold one 100 to 1).
+  EXPECT_GE(in_hot(p), 95);
+  // k = 0 makes every weight equal: about 10 % hot, as for uniform picks.
+  const auto flat = pick(0.0, 1.0);
+  EXPECT_GE(in_hot(flat), 5);
+  EXPECT_LE(in_hot(flat), 40);
+  EXPECT_EQ(pick(1.0, 0.0), p) << "the same stream gives the same picks";
+  // Asking for more points than candidates returns all of them.
+  auto rng = make_stream(1, 1, 4);
+  EXPECT_EQ(select_adaptive(std::vector<double>(5, 1.0), 9, 1.0, 1.0, rng).size(), 5u);
+}
+
 TEST(Sampler, UnknownSequenceIsRefusedByName) {
   EXPECT_EQ(parse_point_sequence("sampling.sequence", "halton"), PointSequence::Halton);
   try {

@@ -65,7 +65,16 @@ po::options_description general_options() {
       "sampling.resample_every", po::value<long long>()->default_value(0),
       "draw new points every n iterations (0: never)")(
       "sampling.sequence", po::value<std::string>()->default_value("uniform"),
-      "uniform (independent draws) | halton (a randomly shifted Halton sequence: fewer gaps, less noise)");
+      "uniform (independent draws) | halton (a randomly shifted Halton sequence: fewer gaps, less noise)")(
+      "sampling.adaptive", po::value<bool>()->default_value(false),
+      "residual-based adaptive sampling (RAD): after the first round, draw the residual points where the "
+      "current model's residual is large")(
+      "sampling.adaptive_k", po::value<double>()->default_value(1.0),
+      "RAD: weight of a candidate ~ |residual|^k / mean + c; the exponent k")(
+      "sampling.adaptive_c", po::value<double>()->default_value(1.0),
+      "RAD: the uniform share c (0: residual only)")("sampling.adaptive_candidates",
+                                                     po::value<int>()->default_value(4),
+                                                     "RAD: candidates evaluated per residual point");
   po::options_description loss("[loss]");
   loss.add_options()("loss.residual", po::value<double>()->default_value(1.0),
                      "weight of the PDE residual term")(
@@ -484,6 +493,16 @@ CommandLine read_command_line(const std::vector<std::string>& args, const PdeReg
   require(s.initial >= 0 && s.initial <= INT_MAX, "sampling.initial", c.effective["sampling.initial"],
           "a count in 0..2147483647");
   s.sequence = parse_point_sequence("sampling.sequence", get<std::string>(vm, "sampling.sequence"));
+  s.adaptive.enabled = get<bool>(vm, "sampling.adaptive");
+  s.adaptive.k = get<double>(vm, "sampling.adaptive_k");
+  s.adaptive.c = get<double>(vm, "sampling.adaptive_c");
+  s.adaptive.candidates = get<int>(vm, "sampling.adaptive_candidates");
+  require(s.adaptive.k >= 0 && s.adaptive.k <= 10, "sampling.adaptive_k", c.effective["sampling.adaptive_k"],
+          "an exponent in 0..10");
+  require(s.adaptive.c >= 0, "sampling.adaptive_c", c.effective["sampling.adaptive_c"], "a share >= 0");
+  require(s.adaptive.candidates >= 1 && s.adaptive.candidates * s.residual <= INT_MAX,
+          "sampling.adaptive_candidates", c.effective["sampling.adaptive_candidates"],
+          "a count >= 1 with sampling.adaptive_candidates x sampling.residual <= 2147483647");
   for (const char* k : {"loss.residual", "loss.boundary", "loss.initial"})
     require(get<double>(vm, k) >= 0, k, c.effective[k], "a weight >= 0");
   s.residual_weight = get<double>(vm, "loss.residual");
@@ -521,6 +540,11 @@ CommandLine read_command_line(const std::vector<std::string>& args, const PdeReg
   require(!c.output_dir.empty(), "output.dir", "", "a directory name");
   c.write_solution = get<bool>(vm, "output.solution");
   c.subdomains = parse_subdomains(get<std::string>(vm, "domain.subdomains"), *c.pde);
+  if (s.adaptive.enabled)
+    for (int n : c.subdomains)
+      require(n == 1, "sampling.adaptive", c.effective["sampling.adaptive"],
+              "false with domain.subdomains = " + c.effective["domain.subdomains"] +
+                  " (adaptive sampling needs one subdomain)");
   InterfaceSpec& f = c.interface;
   f.conditions.clear(), f.weights.clear();
   for (const std::string& name : builtin_interface_conditions().names()) {

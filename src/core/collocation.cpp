@@ -31,6 +31,21 @@ void fill_targets(TermData& t, int dim, int outputs, ValueFn value) {
 }
 }  // namespace
 
+TermData residual_term(const Pde& pde, const SamplingSpec& spec, const std::vector<double>& global, int rank,
+                       int nranks) {
+  const int D = pde.dim();
+  const long long count = static_cast<long long>(global.size()) / D;
+  TermData t =
+      make_term("residual", TermKind::Residual, spec.residual_weight, count, global, D, rank, nranks);
+  // Source values travel with the residual points of PDEs whose source comes from data.
+  if (pde.has_forcing()) {
+    const int E = pde.equations();
+    t.forcing.resize(t.local_count(D) * E);
+    for (long long i = 0; i < t.local_count(D); ++i) pde.forcing(&t.points[i * D], &t.forcing[i * E]);
+  }
+  return t;
+}
+
 std::vector<TermData> draw_terms(const Pde& pde, const SamplingSpec& spec, std::uint64_t seed,
                                  std::uint64_t round, int rank, int nranks) {
   const Box box = pde.domain();
@@ -40,15 +55,7 @@ std::vector<TermData> draw_terms(const Pde& pde, const SamplingSpec& spec, std::
     auto rng = make_stream(seed, round, 0);
     std::vector<double> pts;
     sample_interior(box, static_cast<int>(spec.residual), rng, pts, spec.sequence);
-    terms.push_back(
-        make_term("residual", TermKind::Residual, spec.residual_weight, spec.residual, pts, D, rank, nranks));
-    // Source values travel with the residual points of PDEs whose source comes from data.
-    if (pde.has_forcing()) {
-      TermData& t = terms.back();
-      const int E = pde.equations();
-      t.forcing.resize(t.local_count(D) * E);
-      for (long long i = 0; i < t.local_count(D); ++i) pde.forcing(&t.points[i * D], &t.forcing[i * E]);
-    }
+    terms.push_back(residual_term(pde, spec, pts, rank, nranks));
   }
   // Boundary and initial terms: u minus the PDE's data at their points.
   auto add_value_term = [&](const char* name, double weight, long long count, std::uint64_t stream,

@@ -289,6 +289,39 @@ void LossFunction::evaluate_reverse(const std::vector<double>& probe_adjoint, do
   std::copy(coef_grad_.begin(), coef_grad_.end(), grad + layout_.coefficients);
 }
 
+void LossFunction::point_residuals(const double* theta, const double* points, long long n,
+                                   std::vector<double>& out) {
+  const int D = spec_.dim, E = pde_.equations(), W = probe_width(), first = W - E;
+  upload_theta(theta);
+  out.assign(n * E, 0.0);
+  const long long chunk = 1 << 16;
+  for (long long s = 0; s < n; s += chunk) {
+    const long long m = std::min(n, s + chunk) - s;
+    PointBatch b = make_batch(points + s * D, m, std::vector<int>(m, pde_.order()));
+    View3 F("pigx::LossFunction::F_residuals", m, spec_.channels, taylor_size(D, pde_.order()));
+    View2 forcing("pigx::LossFunction::forcing_residuals", m, E);
+    if (pde_.has_forcing()) {
+      auto hf = Kokkos::create_mirror_view(forcing);
+      for (long long i = 0; i < m; ++i) pde_.forcing(points + (s + i) * D, &hf(i, 0));
+      Kokkos::deep_copy(forcing, hf);
+    }
+    View2 values("pigx::LossFunction::values_residuals", m, W);
+    encoder_.prepare(theta_d_, b);
+    encoder_.forward(b, F, false);
+    // The probe head writes Taylor data, then the residuals: the residuals are the last E columns.
+    HeadArgs a = probe_args(false);
+    a.batch = b;
+    a.F = F;
+    a.forcing = forcing;
+    a.begin = 0;
+    a.end = static_cast<int>(m);
+    pde_.probe_forward_head(a, values);
+    auto hv = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), values);
+    for (long long i = 0; i < m; ++i)
+      for (int e = 0; e < E; ++e) out[(s + i) * E + e] = hv(i, first + e);
+  }
+}
+
 void LossFunction::evaluate_u(const double* theta, const double* points, long long n, int order,
                               std::vector<double>& out) {
   const int D = spec_.dim, O = spec_.outputs, K = spec_.channels, nc = taylor_size(D, order);

@@ -1,6 +1,8 @@
 #include "pigx/core/sampler.hpp"
 
+#include <algorithm>
 #include <cmath>
+#include <functional>
 #include <iterator>
 
 #include "pigx/core/error.hpp"
@@ -38,6 +40,29 @@ double UnitCubePoints::next() {
   if (++axis_ == static_cast<int>(shift_.size())) axis_ = 0, ++index_;
   x -= std::floor(x);
   return x < 1.0 ? x : std::nextafter(1.0, 0.0);
+}
+
+std::vector<long long> select_adaptive(const std::vector<double>& residual_norm, long long n, double k,
+                                       double c, std::mt19937_64& rng) {
+  const long long m = static_cast<long long>(residual_norm.size());
+  n = std::min(n, m);
+  std::vector<double> weight(m);
+  double mean = 0;
+  for (long long i = 0; i < m; ++i) mean += weight[i] = std::pow(std::abs(residual_norm[i]), k);
+  mean /= std::max<long long>(m, 1);
+  // Efraimidis-Spirakis: the n largest keys log(u) / w are a weighted draw without replacement.
+  std::uniform_real_distribution<double> u(0.0, 1.0);
+  std::vector<std::pair<double, long long>> key(m);
+  for (long long i = 0; i < m; ++i) {
+    const double w = (mean > 0 ? weight[i] / mean : 0.0) + c;
+    const double draw = u(rng);
+    key[i] = {w > 0 ? std::log(std::max(draw, 1e-300)) / w : -HUGE_VAL, i};
+  }
+  std::nth_element(key.begin(), key.begin() + n, key.end(), std::greater<>());
+  std::vector<long long> picked(n);
+  for (long long i = 0; i < n; ++i) picked[i] = key[i].second;
+  std::sort(picked.begin(), picked.end());
+  return picked;
 }
 
 std::mt19937_64 make_stream(std::uint64_t seed, std::uint64_t round, std::uint64_t term) {

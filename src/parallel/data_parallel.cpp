@@ -14,12 +14,55 @@ DataParallelLoss::DataParallelLoss(MPI_Comm comm, LossFunction& loss, const Samp
   local_grad_.resize(loss.layout().total);
 }
 
-void DataParallelLoss::resample(std::uint64_t seed, std::uint64_t round) {
+void DataParallelLoss::resample(std::uint64_t seed, std::uint64_t round, const double* theta) {
   PIGX_CHECK(sampling_, "this data-parallel loss was made without a sampling spec");
   int rank, size;
   PIGX_MPI(MPI_Comm_rank(comm_, &rank));
   PIGX_MPI(MPI_Comm_size(comm_, &size));
-  loss_.set_terms(draw_terms(loss_.pde(), *sampling_, seed, round, rank, size));
+  std::vector<TermData> terms = draw_terms(loss_.pde(), *sampling_, seed, round, rank, size);
+  // Round 0 has no trained model to look at: it stays uniform.
+  if (sampling_->adaptive.enabled && theta && round > 0)
+    terms.front() = residual_term(loss_.pde(), *sampling_, adaptive_points(seed, round, theta), rank, size);
+  loss_.set_terms(std::move(terms));
+}
+
+std::vector<double> DataParallelLoss::adaptive_points(std::uint64_t seed, std::uint64_t round,
+                                                      const double* theta) {
+  int rank, size;
+  PIGX_MPI(MPI_Comm_rank(comm_, &rank));
+  PIGX_MPI(MPI_Comm_size(comm_, &size));
+  const Pde& pde = loss_.pde();
+  const int D = pde.dim(), E = pde.equations();
+  const AdaptiveSpec& ad = sampling_->adaptive;
+  const long long m = sampling_->residual * ad.candidates;
+  // Every rank draws all candidates (stream 3 of the round), evaluates its share, and gathers the norms.
+  auto rng = make_stream(seed, round, 3);
+  std::vector<double> candidates;
+  sample_interior(pde.domain(), static_cast<int>(m), rng, candidates, sampling_->sequence);
+  long long b, e;
+  split_range(m, rank, size, b, e);
+  std::vector<double> r;
+  loss_.point_residuals(theta, candidates.data() + b * D, e - b, r);
+  std::vector<double> local_norm(e - b), norm(m);
+  for (long long i = 0; i < e - b; ++i) {
+    double s = 0;
+    for (int q = 0; q < E; ++q) s += r[i * E + q] * r[i * E + q];
+    local_norm[i] = std::sqrt(s);
+  }
+  std::vector<int> counts(size), displs(size);
+  for (int q = 0; q < size; ++q) {
+    long long qb, qe;
+    split_range(m, q, size, qb, qe);
+    counts[q] = static_cast<int>(qe - qb), displs[q] = static_cast<int>(qb);
+  }
+  PIGX_MPI(MPI_Allgatherv(local_norm.data(), static_cast<int>(e - b), MPI_DOUBLE, norm.data(), counts.data(),
+                          displs.data(), MPI_DOUBLE, comm_));
+  auto pick_rng = make_stream(seed, round, 4);
+  const std::vector<long long> picked = select_adaptive(norm, sampling_->residual, ad.k, ad.c, pick_rng);
+  std::vector<double> points;
+  points.reserve(picked.size() * D);
+  for (long long i : picked) points.insert(points.end(), &candidates[i * D], &candidates[i * D] + D);
+  return points;
 }
 
 std::vector<std::string> DataParallelLoss::term_names() const {

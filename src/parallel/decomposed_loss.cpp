@@ -131,7 +131,8 @@ void DecomposedLoss::initialise(std::uint64_t seed, std::vector<double>& theta) 
   }
 }
 
-void DecomposedLoss::resample(std::uint64_t seed, std::uint64_t round) {
+void DecomposedLoss::resample(std::uint64_t seed, std::uint64_t round, const double*) {
+  PIGX_CHECK(!sampling_.adaptive.enabled, "adaptive sampling needs one subdomain");
   const int D = pde_.dim(), O = pde_.outputs(), E = pde_.equations();
   // Every rank draws the global points (as a single domain would) and keeps those of its subdomains.
   const std::vector<TermData> all = draw_terms(pde_, sampling_, seed, round, 0, 1);

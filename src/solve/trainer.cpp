@@ -197,8 +197,8 @@ bool Trainer::out_of_time() const {
   return stop != 0;
 }
 
-void Trainer::resample() {
-  gl_.resample(spec_.seed, round_++);
+void Trainer::resample(const double* theta) {
+  gl_.resample(spec_.seed, round_++, theta);
   rows_theta_.clear();  // new points, new rows
 }
 
@@ -379,7 +379,7 @@ bool Trainer::run_lm_stage(const StageSpec& stage, long long every, long long po
     }
     done_ += its;
     pos += its;
-    if (!stop && pos < stage.iterations && every > 0 && pos % every == 0) resample();
+    if (!stop && pos < stage.iterations && every > 0 && pos % every == 0) resample(theta_.data());
   }
   if (stop) {
     TrainState state = capture(pos, done_);
@@ -492,7 +492,10 @@ bool Trainer::run_tao_stage(const StageSpec& stage, long long every, long long p
     } else if (reason > 0 && reason != TAO_CONVERGED_USER && static_cast<long long>(its) < chunk) {
       break;
     }
-    if (!stop && pos < stage.iterations && every > 0 && pos % every == 0) resample();
+    if (!stop && pos < stage.iterations && every > 0 && pos % every == 0) {
+      PIGX_PETSC(gather_all(&ctx, x, ctx.all_theta));
+      resample(ctx.all_theta.data());
+    }
   }
   if (stop) {
     TrainState state = capture(pos, done_);
@@ -601,7 +604,7 @@ TrainReport Trainer::train(std::vector<double>& theta) {
   PIGX_CHECK(gl_.size() == N, "the loss has ", gl_.size(), " parameters, theta ", N);
   theta_.assign(view(theta), view(theta) + gl_.view_size());
   grad_.assign(gl_.view_size(), 0.0);
-  resample();
+  resample(nullptr);  // round 0: no trained model yet
   Vec x;
   const long long owned = gl_.owned_size();
   PIGX_PETSC(VecCreateMPI(comm_, owned < 0 ? PETSC_DECIDE : static_cast<PetscInt>(owned), N, &x));
@@ -630,7 +633,10 @@ TrainReport Trainer::train(std::vector<double>& theta) {
     if (resume_ && s == first_stage) {
       pos = first_pos;
       // A checkpoint at the end of a resampling period holds the old points: draw the next round now.
-      if (pos > 0 && every > 0 && pos % every == 0) resample();
+      if (pos > 0 && every > 0 && pos % every == 0) {
+        PIGX_PETSC(gather_all(&ctx, x, ctx.all_theta));
+        resample(ctx.all_theta.data());
+      }
     } else {
       resume_ = false;
     }

@@ -19,13 +19,28 @@ struct ObservationSpec {
   double weight = 1.0;
 };
 
+/// Residual-based adaptive resampling (select_adaptive): from round 1 on, the residual points are picked
+/// from `candidates` times as many candidates, weighted by the residual of the current model.
+struct AdaptiveSpec {
+  bool enabled = false;
+  double k = 1.0;      ///< exponent of the residual norm
+  double c = 1.0;      ///< uniform share: weight |r|^k / mean |r|^k + c
+  int candidates = 4;  ///< candidates per residual point
+};
+
 /// How many collocation points each term gets (over all ranks) and its weight in the loss.
 struct SamplingSpec {
   long long residual = 4096, boundary = 1024, initial = 256;
   double residual_weight = 1.0, boundary_weight = 1.0, initial_weight = 1.0;
   ObservationSpec data;                             ///< observations (data.file), empty unless set
   PointSequence sequence = PointSequence::Uniform;  ///< how residual, boundary, initial points are drawn
+  AdaptiveSpec adaptive;                            ///< residual points where the residual is large
 };
+
+/// The residual term for the global points `global` (row-major [count][dim]): this rank's share, with the
+/// source values of PDEs that have forcing. Not collective.
+TermData residual_term(const Pde& pde, const SamplingSpec& spec, const std::vector<double>& global, int rank,
+                       int nranks);
 
 /// Draws round `round` of every term of `pde` and keeps this rank's share (terms a PDE lacks, such as
 /// boundary on a fully periodic problem, are left out), then adds this rank's share of the observations.

@@ -85,6 +85,10 @@ class LossFunction {
   /// layout (physical and model-box coordinates on the device).
   PointBatch make_batch(const double* points, long long n, const std::vector<int>& orders) const;
 
+  /// PDE residuals of the model at theta at n host points (physical, row-major): out [n][equations]. The
+  /// terms are left as they are.
+  void point_residuals(const double* theta, const double* points, long long n, std::vector<double>& out);
+
   /// Taylor data of u up to `order` at n host points: out [n][outputs][taylor_size(dim, order)].
   void evaluate_u(const double* theta, const double* points, long long n, int order,
                   std::vector<double>& out);

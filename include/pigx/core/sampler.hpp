@@ -34,6 +34,12 @@ class UnitCubePoints {
   int axis_ = 0;
 };
 
+/// Residual-based adaptive distribution (RAD, Wu et al. 2023): picks n of the candidates without
+/// replacement, candidate i with weight |r_i|^k / mean(|r|^k) + c, where r_i is its residual norm. Returns
+/// the picked indices in increasing order; the same on every rank for the same rng state.
+std::vector<long long> select_adaptive(const std::vector<double>& residual_norm, long long n, double k,
+                                       double c, std::mt19937_64& rng);
+
 /// Random stream for one sampling round of one term; identical on every rank.
 std::mt19937_64 make_stream(std::uint64_t seed, std::uint64_t round, std::uint64_t term);
 

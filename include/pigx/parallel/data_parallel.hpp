@@ -36,8 +36,9 @@ class DataParallelLoss : public GlobalLoss {
   long long view_begin() const override { return 0; }
   /// The whole vector.
   long long view_size() const override { return size(); }
-  /// Draws round `round` and keeps this rank's share (needs the sampling spec).
-  void resample(std::uint64_t seed, std::uint64_t round) override;
+  /// Draws round `round` and keeps this rank's share (needs the sampling spec). With adaptive sampling,
+  /// rounds after the first with a non-null theta draw the residual points where theta's residual is large.
+  void resample(std::uint64_t seed, std::uint64_t round, const double* theta) override;
   /// The terms of the local loss.
   std::vector<std::string> term_names() const override;
   /// See pigx::test_error.
@@ -57,6 +58,8 @@ class DataParallelLoss : public GlobalLoss {
   MPI_Comm comm_;
   LossFunction& loss_;
   const SamplingSpec* sampling_;
+  /// The global residual points of the adaptive distribution at theta (collective).
+  std::vector<double> adaptive_points(std::uint64_t seed, std::uint64_t round, const double* theta);
   std::vector<double> local_grad_, buffer_;
   long long evaluations_ = 0;
   View1 r_;

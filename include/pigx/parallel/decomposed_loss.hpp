@@ -41,7 +41,8 @@ class DecomposedLoss : public GlobalLoss {
   long long view_begin() const override { return block_ * first_; }
   long long view_size() const override { return owned_size(); }
   double evaluate(const double* view, double* grad_view, std::vector<double>& term_loss) override;
-  void resample(std::uint64_t seed, std::uint64_t round) override;
+  /// Draws round `round` (adaptive sampling is refused at configuration: one model per subdomain).
+  void resample(std::uint64_t seed, std::uint64_t round, const double* theta) override;
   std::vector<std::string> term_names() const override { return names_; }
   double test_error(const double* view, const TestGrid& grid, std::vector<double>* u_root) override;
   long long evaluations() const override { return evaluations_; }

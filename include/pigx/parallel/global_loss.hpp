@@ -31,8 +31,9 @@ class GlobalLoss {
   /// The loss at the parameters whose slice is `view` (identical on every rank), each term's value, and the
   /// gradient with respect to the slice's entries when grad_view is non-null.
   virtual double evaluate(const double* view, double* grad_view, std::vector<double>& term_loss) = 0;
-  /// Draws sampling round `round` of the collocation points (the same points for any rank count).
-  virtual void resample(std::uint64_t seed, std::uint64_t round) = 0;
+  /// Draws sampling round `round` of the collocation points (the same points for any rank count). theta, the
+  /// full parameter vector (identical on every rank) or null, is the model adaptive sampling looks at.
+  virtual void resample(std::uint64_t seed, std::uint64_t round, const double* theta) = 0;
   /// Names of the loss terms, in term_loss order. Not collective.
   virtual std::vector<std::string> term_names() const = 0;
   /// Relative L2 error over the grid; rank 0 gets u at every grid point in u_root when non-null.

@@ -83,7 +83,8 @@ class Trainer {
   // Gauss-Newton stage: damping, growth and scaling of the Tao (full scaling vector, on every rank).
   void gn_state(double& mu, double& nu, std::vector<double>& scaling);
   static void scatter_to_vec(const std::vector<double>& theta, Vec x);
-  void resample();
+  /// Draws the next sampling round; theta (full parameter vector or null) guides adaptive sampling.
+  void resample(const double* theta);
   double elapsed() const;
   // Divergence guard: records the current iterate as the last finite one / counts a failure (false: give up).
   void remember_good(long long stage_iteration);
