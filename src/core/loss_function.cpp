@@ -202,6 +202,16 @@ HeadArgs LossFunction::probe_args(bool gradient) {
   return head_args(terms_.size(), gradient);
 }
 
+HeadArgs LossFunction::own_batch_args(const PointBatch& batch, View3 F, View2 forcing, bool gradient) {
+  HeadArgs a = probe_args(gradient);
+  a.batch = batch;
+  a.F = F;
+  a.forcing = forcing;
+  a.begin = 0;
+  a.end = batch.n;
+  return a;
+}
+
 void LossFunction::probe_jacobian(const double* theta, View2& Jp) {
   const long long rows = probe_count_ * probe_width();
   if (static_cast<long long>(Jp.extent(0)) != rows || Jp.extent(1) != layout_.total)
@@ -215,13 +225,8 @@ void LossFunction::probe_jacobian(const double* theta, View2& Jp) {
   View3 Fbar("pigx::LossFunction::Fbar_probe", rows, spec_.channels, nc);
   encoder_.prepare(theta_d_, probe_jac_batch_);
   encoder_.forward(probe_jac_batch_, F, false);
-  HeadArgs a = probe_args(true);
-  a.batch = probe_jac_batch_;
-  a.F = F;
+  HeadArgs a = own_batch_args(probe_jac_batch_, F, probe_jac_forcing_, true);
   a.Fbar = Fbar;
-  a.forcing = probe_jac_forcing_;
-  a.begin = 0;
-  a.end = static_cast<int>(rows);
   pde_.probe_jacobian_head(a, probe_jac_coef_, Jp);
   encoder_.jacobian(theta_d_, probe_jac_batch_, Fbar, Jp);
 }
@@ -309,13 +314,7 @@ void LossFunction::point_residuals(const double* theta, const double* points, lo
     encoder_.prepare(theta_d_, b);
     encoder_.forward(b, F, false);
     // The probe head writes Taylor data, then the residuals: the residuals are the last E columns.
-    HeadArgs a = probe_args(false);
-    a.batch = b;
-    a.F = F;
-    a.forcing = forcing;
-    a.begin = 0;
-    a.end = static_cast<int>(m);
-    pde_.probe_forward_head(a, values);
+    pde_.probe_forward_head(own_batch_args(b, F, forcing, false), values);
     auto hv = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), values);
     for (long long i = 0; i < m; ++i)
       for (int e = 0; e < E; ++e) out[(s + i) * E + e] = hv(i, first + e);

@@ -99,6 +99,8 @@ class LossFunction {
 
   void zero_probe_adjoints();
   HeadArgs probe_args(bool gradient);
+  // Probe-head arguments for every point of a batch of its own (not the terms' batch).
+  HeadArgs own_batch_args(const PointBatch& batch, View3 F, View2 forcing, bool gradient);
 
   const Pde& pde_;
   Box domain_;
