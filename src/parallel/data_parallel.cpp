@@ -9,6 +9,18 @@
 
 namespace pigx {
 
+namespace {
+// Counts and offsets of n items split over nranks by split_range, for the MPI v-collectives.
+void split_counts(long long n, int nranks, std::vector<int>& counts, std::vector<int>& displs) {
+  counts.resize(nranks), displs.resize(nranks);
+  for (int q = 0; q < nranks; ++q) {
+    long long qb, qe;
+    split_range(n, q, nranks, qb, qe);
+    counts[q] = static_cast<int>(qe - qb), displs[q] = static_cast<int>(qb);
+  }
+}
+}  // namespace
+
 DataParallelLoss::DataParallelLoss(MPI_Comm comm, LossFunction& loss, const SamplingSpec* sampling)
     : comm_(comm), loss_(loss), sampling_(sampling) {
   local_grad_.resize(loss.layout().total);
@@ -49,12 +61,8 @@ std::vector<double> DataParallelLoss::adaptive_points(std::uint64_t seed, std::u
     for (int q = 0; q < E; ++q) s += r[i * E + q] * r[i * E + q];
     local_norm[i] = std::sqrt(s);
   }
-  std::vector<int> counts(size), displs(size);
-  for (int q = 0; q < size; ++q) {
-    long long qb, qe;
-    split_range(m, q, size, qb, qe);
-    counts[q] = static_cast<int>(qe - qb), displs[q] = static_cast<int>(qb);
-  }
+  std::vector<int> counts, displs;
+  split_counts(m, size, counts, displs);
   PIGX_MPI(MPI_Allgatherv(local_norm.data(), static_cast<int>(e - b), MPI_DOUBLE, norm.data(), counts.data(),
                           displs.data(), MPI_DOUBLE, comm_));
   auto pick_rng = make_stream(seed, round, 4);
@@ -154,13 +162,8 @@ double test_error(MPI_Comm comm, LossFunction& loss, const double* theta, const 
   }
   PIGX_MPI(MPI_Allreduce(MPI_IN_PLACE, sums, 2, MPI_DOUBLE, MPI_SUM, comm));
   if (u_root) {
-    std::vector<int> counts(size), displs(size);
-    for (int r = 0; r < size; ++r) {
-      long long rb, re;
-      split_range(grid.size(), r, size, rb, re);
-      counts[r] = static_cast<int>(re - rb);
-      displs[r] = static_cast<int>(rb);
-    }
+    std::vector<int> counts, displs;
+    split_counts(grid.size(), size, counts, displs);
     u_root->assign(rank == 0 ? grid.size() : 0, 0.0);
     PIGX_MPI(MPI_Gatherv(u.data(), static_cast<int>(u.size()), MPI_DOUBLE, u_root->data(), counts.data(),
                          displs.data(), MPI_DOUBLE, 0, comm));

@@ -202,6 +202,11 @@ void Trainer::resample(const double* theta) {
   rows_theta_.clear();  // new points, new rows
 }
 
+void Trainer::resample_at(Vec x, TaoContext& ctx) {
+  PIGX_PETSC(gather_all(&ctx, x, ctx.all_theta));
+  resample(ctx.all_theta.data());
+}
+
 long long Trainer::evaluations() const {
   return evaluation_offset_ + gl_.evaluations();
 }
@@ -492,10 +497,7 @@ bool Trainer::run_tao_stage(const StageSpec& stage, long long every, long long p
     } else if (reason > 0 && reason != TAO_CONVERGED_USER && static_cast<long long>(its) < chunk) {
       break;
     }
-    if (!stop && pos < stage.iterations && every > 0 && pos % every == 0) {
-      PIGX_PETSC(gather_all(&ctx, x, ctx.all_theta));
-      resample(ctx.all_theta.data());
-    }
+    if (!stop && pos < stage.iterations && every > 0 && pos % every == 0) resample_at(x, ctx);
   }
   if (stop) {
     TrainState state = capture(pos, done_);
@@ -633,10 +635,7 @@ TrainReport Trainer::train(std::vector<double>& theta) {
     if (resume_ && s == first_stage) {
       pos = first_pos;
       // A checkpoint at the end of a resampling period holds the old points: draw the next round now.
-      if (pos > 0 && every > 0 && pos % every == 0) {
-        PIGX_PETSC(gather_all(&ctx, x, ctx.all_theta));
-        resample(ctx.all_theta.data());
-      }
+      if (pos > 0 && every > 0 && pos % every == 0) resample_at(x, ctx);
     } else {
       resume_ = false;
     }

@@ -85,6 +85,8 @@ class Trainer {
   static void scatter_to_vec(const std::vector<double>& theta, Vec x);
   /// Draws the next sampling round; theta (full parameter vector or null) guides adaptive sampling.
   void resample(const double* theta);
+  /// The same at the distributed parameters x, gathered through the context's scratch.
+  void resample_at(Vec x, TaoContext& ctx);
   double elapsed() const;
   // Divergence guard: records the current iterate as the last finite one / counts a failure (false: give up).
   void remember_good(long long stage_iteration);
