@@ -91,13 +91,15 @@ double DataParallelLoss::normal_equations(const double* theta, std::vector<doubl
   auto J = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), J_);
   const int n = static_cast<int>(r.extent(0)), one = 1;
   const double a1 = 1.0, a0 = 0.0;
-  A.assign(static_cast<std::size_t>(P) * P, 0.0);
   g.assign(P + 1, 0.0);
-  // J is row-major n x P, i.e. column-major P x n: A = J^T J is syrk("N"), g = J^T r is gemv("N").
-  if (n > 0) {
-    dsyrk_("U", "N", &P, &n, &a1, J.data(), &P, &a0, A.data(), &P);
-    dgemv_("N", &P, &n, &a1, J.data(), &P, r.data(), &one, &a0, g.data(), &one);
-  }
+  // Row i is the i-th point in term order (probe rows, if any, are zero and come last).
+  const int dim = loss_.domain().dim;
+  row_points_.clear();
+  for (const auto& t : loss_.terms()) row_points_.insert(row_points_.end(), t.points.begin(), t.points.end());
+  row_points_.resize(static_cast<std::size_t>(n) * dim, 0.0);
+  gram_.compute(J.data(), n, P, row_points_.data(), dim, A);
+  // J is row-major n x P, i.e. column-major P x n: g = J^T r is gemv("N").
+  if (n > 0) dgemv_("N", &P, &n, &a1, J.data(), &P, r.data(), &one, &a0, g.data(), &one);
   double f = 0;
   for (int i = 0; i < n; ++i) f += r(i) * r(i);
   g[P] = f;

@@ -9,6 +9,7 @@
 #include "pigx/core/collocation.hpp"
 #include "pigx/core/loss_function.hpp"
 #include "pigx/core/test_grid.hpp"
+#include "pigx/parallel/blocked_gram.hpp"
 #include "pigx/parallel/global_loss.hpp"
 
 namespace pigx {
@@ -61,6 +62,8 @@ class DataParallelLoss : public GlobalLoss {
   /// The global residual points of the adaptive distribution at theta (collective).
   std::vector<double> adaptive_points(std::uint64_t seed, std::uint64_t round, const double* theta);
   std::vector<double> local_grad_, buffer_;
+  std::vector<double> row_points_;  // the points of J's rows, for the blocked Gram matrix
+  BlockedGram gram_;
   long long evaluations_ = 0;
   View1 r_;
   View2 J_;

@@ -1,0 +1,89 @@
+#include "pigx/parallel/blocked_gram.hpp"
+
+#include <algorithm>
+#include <limits>
+#include <numeric>
+
+#include "blas.hpp"
+
+namespace pigx {
+
+namespace {
+// Morton code of a point quantised to `bits` bits per axis of its bounding box: points close in space get
+// close codes, so consecutive rows in code order are close too.
+std::uint64_t morton_code(const double* x, const double* lo, const double* inv_width, int dim, int bits) {
+  const std::uint64_t top = (std::uint64_t{1} << bits) - 1;
+  std::uint64_t cell[8] = {};
+  for (int d = 0; d < dim; ++d) {
+    const double u = (x[d] - lo[d]) * inv_width[d];
+    cell[d] = std::min(top, static_cast<std::uint64_t>(std::max(0.0, u) * static_cast<double>(top + 1)));
+  }
+  std::uint64_t code = 0;
+  for (int b = bits - 1; b >= 0; --b)
+    for (int d = 0; d < dim; ++d) code = (code << 1) | ((cell[d] >> b) & 1u);
+  return code;
+}
+}  // namespace
+
+void BlockedGram::order_rows(int n, const double* points, int dim) {
+  order_.resize(n);
+  std::iota(order_.begin(), order_.end(), 0);
+  if (dim <= 0 || dim > 8 || !points) return;
+  std::vector<double> lo(dim, std::numeric_limits<double>::max()),
+      hi(dim, std::numeric_limits<double>::lowest());
+  for (int i = 0; i < n; ++i)
+    for (int d = 0; d < dim; ++d)
+      lo[d] = std::min(lo[d], points[i * dim + d]), hi[d] = std::max(hi[d], points[i * dim + d]);
+  std::vector<double> inv_width(dim);
+  for (int d = 0; d < dim; ++d) inv_width[d] = hi[d] > lo[d] ? 1.0 / (hi[d] - lo[d]) : 0.0;
+  const int bits = std::min(16, 63 / dim);
+  keys_.resize(n);
+  for (int i = 0; i < n; ++i)
+    keys_[i] = morton_code(points + static_cast<long long>(i) * dim, lo.data(), inv_width.data(), dim, bits);
+  std::stable_sort(order_.begin(), order_.end(), [&](int a, int b) { return keys_[a] < keys_[b]; });
+}
+
+void BlockedGram::compute(const double* J, int n, int P, const double* points, int dim,
+                          std::vector<double>& A) {
+  A.assign(static_cast<std::size_t>(P) * P, 0.0);
+  work_fraction_ = 1.0;
+  if (n <= 0 || P <= 0) return;
+  order_rows(n, points, dim);
+  touched_.resize(P);
+  active_.reserve(P);
+  double work = 0;
+  const double one = 1.0, zero = 0.0;
+  for (int c0 = 0; c0 < n; c0 += chunk_rows) {
+    const int m = std::min(chunk_rows, n - c0);
+    // The columns some row of this chunk touches, in ascending order.
+    std::fill(touched_.begin(), touched_.end(), 0);
+    for (int i = 0; i < m; ++i) {
+      const double* row = J + static_cast<long long>(order_[c0 + i]) * P;
+      for (int j = 0; j < P; ++j) touched_[j] |= row[j] != 0.0;
+    }
+    active_.clear();
+    for (int j = 0; j < P; ++j)
+      if (touched_[j]) active_.push_back(j);
+    const int k = static_cast<int>(active_.size());
+    if (k == 0) continue;
+    // V: the chunk's rows restricted to its columns, column-major k x m; G = V V^T by syrk.
+    V_.resize(static_cast<std::size_t>(k) * m);
+    for (int i = 0; i < m; ++i) {
+      const double* row = J + static_cast<long long>(order_[c0 + i]) * P;
+      double* v = V_.data() + static_cast<std::size_t>(i) * k;
+      for (int a = 0; a < k; ++a) v[a] = row[active_[a]];
+    }
+    G_.resize(static_cast<std::size_t>(k) * k);
+    dsyrk_("U", "N", &k, &m, &one, V_.data(), &k, &zero, G_.data(), &k);
+    // Columns ascend, so G's upper triangle lands in A's.
+    for (int b = 0; b < k; ++b) {
+      double* a_col = A.data() + static_cast<std::size_t>(active_[b]) * P;
+      const double* g_col = G_.data() + static_cast<std::size_t>(b) * k;
+      for (int a = 0; a <= b; ++a) a_col[active_[a]] += g_col[a];
+    }
+    work += static_cast<double>(m) * k * k;
+  }
+  work_fraction_ = work / (static_cast<double>(n) * P * P);
+}
+
+}  // namespace pigx
