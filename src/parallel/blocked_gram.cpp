@@ -29,17 +29,18 @@ void BlockedGram::order_rows(int n, const double* points, int dim) {
   order_.resize(n);
   std::iota(order_.begin(), order_.end(), 0);
   if (dim <= 0 || dim > 8 || !points) return;
-  std::vector<double> lo(dim, std::numeric_limits<double>::max()),
-      hi(dim, std::numeric_limits<double>::lowest());
+  // The bounding box on the stack: dim <= 8, and compute() runs once per LM step.
+  double lo[8], hi[8], inv_width[8];
+  std::fill(lo, lo + dim, std::numeric_limits<double>::max());
+  std::fill(hi, hi + dim, std::numeric_limits<double>::lowest());
   for (int i = 0; i < n; ++i)
     for (int d = 0; d < dim; ++d)
       lo[d] = std::min(lo[d], points[i * dim + d]), hi[d] = std::max(hi[d], points[i * dim + d]);
-  std::vector<double> inv_width(dim);
   for (int d = 0; d < dim; ++d) inv_width[d] = hi[d] > lo[d] ? 1.0 / (hi[d] - lo[d]) : 0.0;
   const int bits = std::min(16, 63 / dim);
   keys_.resize(n);
   for (int i = 0; i < n; ++i)
-    keys_[i] = morton_code(points + static_cast<long long>(i) * dim, lo.data(), inv_width.data(), dim, bits);
+    keys_[i] = morton_code(points + static_cast<long long>(i) * dim, lo, inv_width, dim, bits);
   std::stable_sort(order_.begin(), order_.end(), [&](int a, int b) { return keys_[a] < keys_[b]; });
 }
 
