@@ -9,11 +9,14 @@
 namespace pigx {
 
 namespace {
+// Rows are ordered in space only up to this many coordinates (more keeps them in their given order).
+constexpr int max_sorted_dim = 8;
+
 // Morton code of a point quantised to `bits` bits per axis of its bounding box: points close in space get
 // close codes, so consecutive rows in code order are close too.
 std::uint64_t morton_code(const double* x, const double* lo, const double* inv_width, int dim, int bits) {
   const std::uint64_t top = (std::uint64_t{1} << bits) - 1;
-  std::uint64_t cell[8] = {};
+  std::uint64_t cell[max_sorted_dim] = {};
   for (int d = 0; d < dim; ++d) {
     const double u = (x[d] - lo[d]) * inv_width[d];
     cell[d] = std::min(top, static_cast<std::uint64_t>(std::max(0.0, u) * static_cast<double>(top + 1)));
@@ -28,9 +31,9 @@ std::uint64_t morton_code(const double* x, const double* lo, const double* inv_w
 void BlockedGram::order_rows(int n, const double* points, int dim) {
   order_.resize(n);
   std::iota(order_.begin(), order_.end(), 0);
-  if (dim <= 0 || dim > 8 || !points) return;
-  // The bounding box on the stack: dim <= 8, and compute() runs once per LM step.
-  double lo[8], hi[8], inv_width[8];
+  if (dim <= 0 || dim > max_sorted_dim || !points) return;
+  // The bounding box on the stack: compute() runs once per LM step.
+  double lo[max_sorted_dim], hi[max_sorted_dim], inv_width[max_sorted_dim];
   std::fill(lo, lo + dim, std::numeric_limits<double>::max());
   std::fill(hi, hi + dim, std::numeric_limits<double>::lowest());
   for (int i = 0; i < n; ++i)
