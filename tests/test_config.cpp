@@ -7,6 +7,7 @@
 #include <fstream>
 #include <string>
 
+#include "pigx/app/checkpointing.hpp"
 #include "pigx/app/run_config.hpp"
 #include "pigx/app/subdomains.hpp"
 #include "pigx/app/validate.hpp"
@@ -323,6 +324,39 @@ TEST(Config, ShippedConfigsAreValid) {
 
 TEST(Config, ParameterOfAnotherProblemIsUnknown) {
   expect_input_error({write_ini("g.ini", kGood), "--problem.alpha=1"}, {"problem.alpha"});
+}
+
+// train.ensemble_sets: off by default and then outside a checkpoint's identity (older checkpoints resume);
+// set, it is part of the identity; negative counts and an ensemble over subdomains are refused naming the
+// key; a checkpoint keeps the members, and one whose members do not fit the model is refused.
+TEST(Config, EnsembleSetsKeyAndCheckpoint) {
+  const auto ini = write_ini("ens.ini", kGood);
+  const CommandLine plain = read_command_line({ini}, builtin_pdes());
+  EXPECT_EQ(plain.config.train.ensemble_sets, 0);
+  EXPECT_EQ(checkpoint_identity(plain.config, 3).config.find("train.ensemble_sets"), std::string::npos);
+  const CommandLine set = read_command_line({ini, "--train.ensemble_sets=8"}, builtin_pdes());
+  EXPECT_EQ(set.config.train.ensemble_sets, 8);
+  EXPECT_NE(checkpoint_identity(set.config, 3).config.find("train.ensemble_sets = 8"), std::string::npos);
+  expect_input_error({ini, "--train.ensemble_sets=-2"}, {"train.ensemble_sets", "-2"});
+  expect_input_error({ini, "--train.ensemble_sets=4", "--domain.subdomains=2x2"},
+                     {"train.ensemble_sets", "4", "one subdomain"});
+  const CommandLine help = read_command_line({"--help"}, builtin_pdes());
+  EXPECT_NE(help.help_text.find("train.ensemble_sets"), std::string::npos);
+
+  TrainState state;
+  state.theta = {1, 2, 3};
+  state.ensemble = {0, 1, 2, 1, 2, 3};
+  io::Checkpoint c = to_checkpoint(state, checkpoint_identity(set.config, 3));
+  EXPECT_EQ(from_checkpoint(c).ensemble, state.ensemble);
+  c.arrays.erase("ensemble");  // a checkpoint from before the key: no members
+  EXPECT_TRUE(from_checkpoint(c).ensemble.empty());
+  c.arrays["ensemble"] = {1, 2, 3, 4};
+  try {
+    from_checkpoint(c);
+    FAIL() << "an ensemble of 4 values for 3 parameters was accepted";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("/state/ensemble"), std::string::npos) << e.what();
+  }
 }
 
 TEST(Config, CheckpointKeysAndRestart) {

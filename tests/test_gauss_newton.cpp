@@ -229,6 +229,39 @@ TEST_P(ResidualForm, TaoGaussNewtonTakesTheDenseLevenbergMarquardtSteps) {
   EXPECT_LE(test::max_rel_diff(parallel, serial), 1e-5);
 }
 
+// train.ensemble_sets: an lm stage that renews its points every 3 steps keeps its fits to the last 4 point
+// sets, i.e. the results of the same run stopped after 3, 6, 9 and 12 steps, the last one the final theta;
+// without the key, or when another stage follows, there is no ensemble.
+TEST_P(ResidualForm, LevenbergMarquardtKeepsItsFitsToTheLastPointSets) {
+  std::ostringstream log;
+  auto run = [&](std::vector<StageSpec> stages, long long members, std::vector<std::vector<double>>* kept) {
+    TrainSpec ts;
+    ts.seed = 4;
+    ts.stages = std::move(stages);
+    ts.progress_every = 0;
+    ts.ensemble_sets = members;
+    Problem p;
+    make_problem(MPI_COMM_WORLD, GetParam(), p, "poisson");
+    Trainer tr(*p.loss, ts, nullptr, log);
+    tr.train(p.theta);
+    if (kept) *kept = tr.ensemble();
+    return p.theta;
+  };
+  std::vector<std::vector<double>> kept, none;
+  const std::vector<double> last = run({{"lm", 12, 3}}, 4, &kept);
+  ASSERT_EQ(kept.size(), 4u);
+  for (std::size_t k = 0; k < 4; ++k)
+    EXPECT_LE(test::max_rel_diff(kept[k], run({{"lm", 3 * static_cast<long long>(k + 1), 3}}, 0, nullptr)),
+              1e-12)
+        << "member " << k;
+  EXPECT_EQ(kept.back(), last);
+  EXPECT_GT(test::max_rel_diff(kept[0], kept[3]), 1e-6) << "the fits to different point sets should differ";
+  run({{"lm", 12, 3}}, 0, &none);
+  EXPECT_TRUE(none.empty());
+  run({{"lm", 6, 3}, {"adam", 2, 0}}, 4, &none);
+  EXPECT_TRUE(none.empty());
+}
+
 // The block preconditioner factors the parameter blocks of at most -tao_gn_block_max parameters; a larger
 // block (here the data-parallel model's only one) is left to Jacobi, as a model with tens of thousands of
 // grid values must be. Read from the KSP's view after the last solve.

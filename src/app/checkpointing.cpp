@@ -47,8 +47,13 @@ io::CheckpointIdentity checkpoint_identity(const RunConfig& c, long long paramet
   }
   id.model = model.str();
   id.parameters = parameters;
+  // Likewise a key added later counts only when it differs from its default.
+  auto added_later_at_default = [](const std::string& key, const std::string& value) {
+    return key == "train.ensemble_sets" && value == "0";
+  };
   for (const auto& [key, value] : c.effective)
-    if (!outside_identity(key) && !(gaussian && (key == "model.encoder" || key.rfind("model.grid_", 0) == 0)))
+    if (!outside_identity(key) && !added_later_at_default(key, value) &&
+        !(gaussian && (key == "model.encoder" || key.rfind("model.grid_", 0) == 0)))
       id.config += key + " = " + value + "\n";
   return id;
 }
@@ -60,6 +65,7 @@ io::Checkpoint to_checkpoint(const TrainState& s, const io::CheckpointIdentity& 
   c.arrays["adam_m"] = s.adam_m;
   c.arrays["adam_v"] = s.adam_v;
   c.arrays["lm_scale"] = s.lm_scale;
+  c.arrays["ensemble"] = s.ensemble;
   c.integers["stage"] = s.stage;
   c.integers["stage_position"] = s.stage_position;
   c.integers["iterations"] = s.iterations;
@@ -83,6 +89,7 @@ TrainState from_checkpoint(const io::Checkpoint& c) {
   s.adam_m = c.array("adam_m");
   s.adam_v = c.array("adam_v");
   s.lm_scale = c.array("lm_scale");
+  if (c.arrays.count("ensemble")) s.ensemble = c.array("ensemble");  // absent in older checkpoints
   s.stage = c.integer("stage");
   s.stage_position = c.integer("stage_position");
   s.iterations = c.integer("iterations");
@@ -106,6 +113,8 @@ TrainState from_checkpoint(const io::Checkpoint& c) {
                    n);
   PIGX_CHECK_INPUT(s.lm_scale.empty() || s.lm_scale.size() == n, file, ": /state/lm_scale has ",
                    s.lm_scale.size(), " entries, expected ", n);
+  PIGX_CHECK_INPUT(n > 0 && s.ensemble.size() % n == 0, file, ": /state/ensemble has ", s.ensemble.size(),
+                   " entries, expected a multiple of ", n);
   PIGX_CHECK_INPUT(s.stage >= 0 && s.stage_position >= 0 && s.iterations >= 0 && round >= 0 && s.lr_scale > 0,
                    file, ": negative counters or a non-positive learning-rate scale (corrupt checkpoint)");
   s.round = static_cast<std::uint64_t>(round);

@@ -93,7 +93,10 @@ po::options_description general_options() {
       "train.petsc_options", po::value<std::string>()->default_value(""),
       "extra PETSc options, e.g. \"-tao_ls_type armijo\"")(
       "train.max_rollbacks", po::value<int>()->default_value(5),
-      "divergence guard: consecutive rollbacks to the last finite iterate before training stops");
+      "divergence guard: consecutive rollbacks to the last finite iterate before training stops")(
+      "train.ensemble_sets", po::value<long long>()->default_value(0),
+      "the solution is the mean of the models the last lm stage fitted to its last K point sets (0: the last "
+      "model only)");
   po::options_description output("[output]");
   output.add_options()("output.dir", po::value<std::string>()->default_value("results"),
                        "where summary.json and solution.h5 go")(
@@ -527,6 +530,8 @@ CommandLine read_command_line(const std::vector<std::string>& args, const PdeReg
   t.resample_every = get<long long>(vm, "sampling.resample_every");
   require(t.resample_every >= 0, "sampling.resample_every", c.effective["sampling.resample_every"],
           "a count >= 0");
+  t.ensemble_sets = get<long long>(vm, "train.ensemble_sets");
+  require(t.ensemble_sets >= 0, "train.ensemble_sets", c.effective["train.ensemble_sets"], "a count >= 0");
   t.max_time = get<double>(vm, "train.max_time");
   require(t.max_time >= 0, "train.max_time", c.effective["train.max_time"], "seconds >= 0");
   t.progress_every = get<long long>(vm, "output.progress_every");
@@ -545,6 +550,11 @@ CommandLine read_command_line(const std::vector<std::string>& args, const PdeReg
       require(n == 1, "sampling.adaptive", c.effective["sampling.adaptive"],
               "false with domain.subdomains = " + c.effective["domain.subdomains"] +
                   " (adaptive sampling needs one subdomain)");
+  if (t.ensemble_sets > 1)
+    for (int n : c.subdomains)
+      require(n == 1, "train.ensemble_sets", c.effective["train.ensemble_sets"],
+              "0 or 1 with domain.subdomains = " + c.effective["domain.subdomains"] +
+                  " (an ensemble needs one subdomain)");
   InterfaceSpec& f = c.interface;
   f.conditions.clear(), f.weights.clear();
   for (const std::string& name : builtin_interface_conditions().names()) {

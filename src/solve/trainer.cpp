@@ -282,6 +282,7 @@ TrainState Trainer::capture(long long stage_position, long long iterations) {
   s.round = round_ - 1;
   s.lr_scale = lr_scale_;
   s.rollbacks = rollbacks_;
+  s.ensemble = flat_ensemble();
   if (lm_) {
     s.theta = theta_;
     s.jacobian_evaluations = jacobians_ + lm_->jacobians();
@@ -349,6 +350,18 @@ void Trainer::monitor(long long stage_iteration, double f) {
   log_ << os.str() << std::flush;
 }
 
+std::vector<double> Trainer::flat_ensemble() const {
+  std::vector<double> flat;
+  for (const auto& m : ensemble_) flat.insert(flat.end(), m.begin(), m.end());
+  return flat;
+}
+
+void Trainer::keep_member() {
+  if (spec_.ensemble_sets <= 1) return;
+  if (static_cast<long long>(ensemble_.size()) == spec_.ensemble_sets) ensemble_.erase(ensemble_.begin());
+  ensemble_.push_back(theta_);
+}
+
 bool Trainer::run_lm_stage(const StageSpec& stage, long long every, long long pos, Vec x, TaoContext& ctx,
                            std::string& reason_text) {
   // Levenberg-Marquardt is pigx's own loop (it needs residuals and the Jacobian, not TAO's callbacks).
@@ -384,7 +397,9 @@ bool Trainer::run_lm_stage(const StageSpec& stage, long long every, long long po
     }
     done_ += its;
     pos += its;
-    if (!stop && pos < stage.iterations && every > 0 && pos % every == 0) resample(theta_.data());
+    const bool set_done = every > 0 && pos % every == 0;
+    if (set_done || stop || pos >= stage.iterations) keep_member();
+    if (!stop && pos < stage.iterations && set_done) resample(theta_.data());
   }
   if (stop) {
     TrainState state = capture(pos, done_);
@@ -598,6 +613,9 @@ TrainReport Trainer::train(std::vector<double>& theta) {
     jacobians_ = r.jacobian_evaluations;
     lr_scale_ = r.lr_scale;
     rollbacks_ = r.rollbacks;
+    ensemble_.clear();
+    for (std::size_t k = 0; k + theta.size() <= r.ensemble.size(); k += theta.size())
+      ensemble_.emplace_back(r.ensemble.begin() + k, r.ensemble.begin() + k + theta.size());
     if (rank_ == 0)
       log_ << "restarting at iteration " << done_ << " (stage " << first_stage << ", " << first_pos
            << " iterations into it)\n";
@@ -638,6 +656,7 @@ TrainReport Trainer::train(std::vector<double>& theta) {
       if (pos > 0 && every > 0 && pos % every == 0) resample_at(x, ctx);
     } else {
       resume_ = false;
+      ensemble_.clear();  // members come from the last stage only
     }
     stop = stage.type == "lm" ? run_lm_stage(stage, every, pos, x, ctx, reason_text)
                               : run_tao_stage(stage, every, pos, x, ctx, reason_text);
@@ -658,6 +677,7 @@ TrainReport Trainer::train(std::vector<double>& theta) {
     end.round = round_ - 1;
     end.lr_scale = lr_scale_;
     end.rollbacks = rollbacks_;
+    end.ensemble = flat_ensemble();
     end.complete = true;
     end.stop_reason = reason_text;
     checkpoint(end);

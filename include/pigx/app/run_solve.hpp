@@ -11,7 +11,9 @@ namespace pigx {
 
 /// Final numbers of a run.
 struct RunResult {
-  double rel_l2 = 0;
+  double rel_l2 = 0;               ///< of the solution written (the ensemble mean where there is one)
+  double rel_l2_last_model = 0;    ///< of the final parameters alone
+  long long ensemble_members = 1;  ///< models averaged into the solution (train.ensemble_sets)
   long long iterations = 0, evaluations = 0, parameters = 0;
   double wall_s = 0;
 };

@@ -28,6 +28,9 @@ struct TrainState {
   // Levenberg-Marquardt (stage type "lm"): damping, its growth factor and the Marquardt scaling.
   double lm_damping = 0, lm_growth = 0;
   std::vector<double> lm_scale;
+  /// Ensemble (TrainSpec::ensemble_sets): the parameters of the fits kept so far, oldest first, one
+  /// theta.size() block each; empty without an ensemble.
+  std::vector<double> ensemble;
 };
 
 }  // namespace pigx

@@ -60,6 +60,9 @@ class Trainer {
   /// A non-finite loss or gradient rolls back to the last finite iterate and halves the learning rate (Adam)
   /// or raises the damping (LM); after TrainSpec::max_rollbacks consecutive failures training stops.
   TrainReport train(std::vector<double>& theta);
+  /// After train(): with train.ensemble_sets = K > 1, the parameters of the last lm stage's fits to its
+  /// last K point sets (oldest first, the last one equal to the final theta); empty otherwise.
+  const std::vector<std::vector<double>>& ensemble() const { return ensemble_; }
 
   /// Called by the TAO callbacks (public for them only).
   double objective(const double* theta, double* grad);
@@ -78,6 +81,9 @@ class Trainer {
                     std::string& reason);
   bool run_tao_stage(const StageSpec& stage, long long every, long long pos, Vec x, TaoContext& ctx,
                      std::string& reason);
+  // Ensemble (TrainSpec::ensemble_sets): keeps theta_ as the newest member, dropping the oldest.
+  void keep_member();
+  std::vector<double> flat_ensemble() const;
   // Gauss-Newton stage ("gn"): points the Tao's residual and Jacobian routines at the current rows.
   void set_residual_routines(void* tao, Vec x, TaoContext& ctx);
   // Gauss-Newton stage: damping, growth and scaling of the Tao (full scaling vector, on every rank).
@@ -117,6 +123,7 @@ class Trainer {
   LevenbergMarquardt* lm_ = nullptr;  // current LM solver
   TaoContext* ctx_ = nullptr;
   std::vector<double> theta_, grad_, term_loss_;  // LM stage: full theta_; TAO stages: the view
+  std::vector<std::vector<double>> ensemble_;     // LM fits to the last point sets, oldest first
   // Gauss-Newton stage: the rows at rows_theta_ (full vector; empty: none yet), J's shell and residual Vec.
   ResidualRows rows_;
   std::vector<double> rows_theta_;
