@@ -224,9 +224,40 @@ def guard():
     print("divergence guard: rollback, clean stop and continuation work")
 
 
+def ensemble():
+    """train.ensemble_sets: killed at the end of a point set (its fit not yet kept), inside one, and at the
+    last step, each continued: the final ensemble, kept in the checkpoint, equals the uninterrupted run's.
+    LM takes 4 steps per point set, checkpoints come every 10 iterations: iteration 200 is inside a set,
+    210 ends one (whose fit is among the last 4), 220 ends the stage."""
+    stages, extra = "adam:198,lm:22:4", ["--train.ensemble_sets=4"]
+    full = fresh("ensemble_full")
+    solve(full, 1, extra, stages=stages)
+    reference = state(os.path.join(full, "checkpoint.h5"))
+    n = reference["theta"].size
+    check(reference["ensemble"].size == 4 * n, "the final checkpoint holds %d values, expected 4 x %d"
+          % (reference["ensemble"].size, n))
+    check(np.array_equal(reference["ensemble"][-n:], reference["theta"]), "the last member is not theta")
+    s = summary(full)
+    check(s["ensemble_members"] == 4 and s["rel_l2"] is not None, "ensemble summary: %s" % s)
+    for name, kills in (("set_end", [210]), ("inside_and_last", [200, 220])):
+        out = fresh("ensemble_" + name)
+        for i, at in enumerate(kills):
+            solve(out, 1, extra + (["--restart"] if i else []), {"PIGX_TEST_KILL_AFTER_ITERATION": str(at)},
+                  expect="killed", stages=stages)
+        solve(out, 1, extra + ["--restart"], stages=stages)
+        final = state(os.path.join(out, "checkpoint.h5"))
+        check(np.array_equal(final["ensemble"], reference["ensemble"]),
+              "killed at %s and continued: ensemble differs (max |diff| %g)"
+              % (kills, np.abs(final["ensemble"] - reference["ensemble"]).max()
+                 if final["ensemble"].size == reference["ensemble"].size else float("nan")))
+        check(summary(out)["rel_l2"] == s["rel_l2"], "killed at %s: rel_l2 %s, uninterrupted %s"
+              % (kills, summary(out)["rel_l2"], s["rel_l2"]))
+    print("ensemble: the members and the error survive kills at and inside point sets and at the end")
+
+
 os.makedirs(WORK, exist_ok=True)
 {"exact_np1": lambda: exact(1), "exact_np2": lambda: exact(2), "ranks": ranks, "bad_input": bad_input,
- "guard": guard, "decomposed": decomposed}[MODE]()
+ "guard": guard, "decomposed": decomposed, "ensemble": ensemble}[MODE]()
 print("PASS " + MODE)
 # Leftover temporary files of killed writers are hidden; none may have replaced a checkpoint.
 print("temporary files left by killed writers:", len(glob.glob(os.path.join(WORK, "*", ".checkpoint.h5.tmp-*"))))

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 #include <mpi.h>
 
+#include <algorithm>
 #include <cmath>
 #include <string>
 
@@ -148,6 +149,36 @@ TEST(Solver, ShortSolveIsCollectiveAndLowersTheLoss) {
   MPI_Allreduce(MPI_IN_PLACE, &lo, 1, MPI_DOUBLE, MPI_MIN, MPI_COMM_WORLD);
   MPI_Allreduce(MPI_IN_PLACE, &hi, 1, MPI_DOUBLE, MPI_MAX, MPI_COMM_WORLD);
   EXPECT_EQ(lo, hi);
+}
+
+// train.ensemble_sets: evaluate() gives the mean of the kept models' values and derivatives, and the
+// last model is the final parameter vector; set_parameters drops the ensemble.
+TEST(Solver, EnsembleEvaluatesTheMeanOfItsModels) {
+  Problem p = small_problem();
+  p.set("train.stages", "adam:5,lm:6:2");
+  p.set("train.ensemble_sets", "3");
+  Solver s(MPI_COMM_WORLD, p);
+  s.solve();
+  const std::vector<std::vector<double>> members = s.ensemble();
+  ASSERT_EQ(members.size(), 3u);
+  EXPECT_EQ(members.back(), s.parameters());
+  const double x[4] = {0.3, -0.2, 1.7, 0.6};
+  double u[2], g[4], h[8], mu[2] = {0, 0}, mg[4] = {0, 0, 0, 0}, mh[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+  s.evaluate(x, 2, u, g, h);
+  double spread = 0;
+  for (const std::vector<double>& m : members) {
+    double uk[2], gk[4], hk[8];
+    s.set_parameters(m);
+    EXPECT_TRUE(s.ensemble().empty());
+    s.evaluate(x, 2, uk, gk, hk);
+    for (int i = 0; i < 2; ++i) mu[i] += uk[i] / 3, spread = std::max(spread, std::abs(uk[i] - u[i]));
+    for (int i = 0; i < 4; ++i) mg[i] += gk[i] / 3;
+    for (int i = 0; i < 8; ++i) mh[i] += hk[i] / 3;
+  }
+  EXPECT_GT(spread, 1e-8) << "the models fitted to different point sets should differ";
+  for (int i = 0; i < 2; ++i) EXPECT_NEAR(u[i], mu[i], 1e-12 * (1 + std::abs(mu[i])));
+  for (int i = 0; i < 4; ++i) EXPECT_NEAR(g[i], mg[i], 1e-12 * (1 + std::abs(mg[i])));
+  for (int i = 0; i < 8; ++i) EXPECT_NEAR(h[i], mh[i], 1e-11 * (1 + std::abs(mh[i])));
 }
 
 double one(const double*, void*) {

@@ -22,6 +22,7 @@ struct Solver::Impl {
   RunConfig config;
   std::unique_ptr<LossFunction> loss;
   std::vector<double> theta;
+  std::vector<std::vector<double>> ensemble;  // train.ensemble_sets: the models evaluate() averages
   std::optional<TestGrid> grid;
 };
 
@@ -107,6 +108,7 @@ SolveReport Solver::solve(std::ostream* log) {
   if (!log) train.progress_every = 0;  // no progress lines, so no test errors computed for them either
   Trainer trainer(s.comm, *s.config.pde, *s.loss, s.config.sampling, train, grid, log ? *log : quiet);
   const TrainReport t = trainer.train(s.theta);
+  s.ensemble = trainer.ensemble();
   SolveReport r;
   r.loss = t.loss;
   r.term_names = t.term_names;
@@ -115,7 +117,11 @@ SolveReport Solver::solve(std::ostream* log) {
   r.evaluations = t.evaluations;
   r.wall_s = t.wall_s;
   r.stop_reason = t.stop_reason;
-  r.rel_l2 = grid ? test_error(s.comm, *s.loss, s.theta.data(), *grid, nullptr) : NAN;
+  if (grid)
+    r.rel_l2 = s.ensemble.size() > 1 ? test_error(s.comm, *s.loss, s.ensemble, *grid, nullptr)
+                                     : test_error(s.comm, *s.loss, s.theta.data(), *grid, nullptr);
+  else
+    r.rel_l2 = NAN;
   return r;
 }
 
@@ -129,7 +135,16 @@ void Solver::evaluate(const double* x, long long n, double* u, double* grad, dou
     PIGX_CHECK_INPUT(std::isfinite(x[i]), "evaluate: coordinate ", i % D, " of point ", i / D,
                      " is not finite");
   std::vector<double> T;
-  impl_->loss->evaluate_u(impl_->theta.data(), x, n, order, T);
+  const auto& members = impl_->ensemble;
+  impl_->loss->evaluate_u((members.size() > 1 ? members[0] : impl_->theta).data(), x, n, order, T);
+  if (members.size() > 1) {  // values and derivatives are linear in the model: average them
+    std::vector<double> Tk;
+    for (std::size_t k = 1; k < members.size(); ++k) {
+      impl_->loss->evaluate_u(members[k].data(), x, n, order, Tk);
+      for (std::size_t i = 0; i < T.size(); ++i) T[i] += Tk[i];
+    }
+    for (double& v : T) v /= static_cast<double>(members.size());
+  }
   for (long long p = 0; p < n; ++p)
     for (int o = 0; o < O; ++o) {
       const double* t = &T[(p * O + o) * nc];
@@ -151,6 +166,9 @@ std::vector<std::string> Solver::coordinates() const {
   c.resize(dim());
   return c;
 }
+const std::vector<std::vector<double>>& Solver::ensemble() const {
+  return impl_->ensemble;
+}
 const std::vector<double>& Solver::parameters() const {
   return impl_->theta;
 }
@@ -159,6 +177,7 @@ void Solver::set_parameters(const std::vector<double>& theta) {
   PIGX_CHECK_INPUT(theta.size() == impl_->theta.size(), "set_parameters: ", theta.size(),
                    " values for a model of ", impl_->theta.size(), " parameters");
   impl_->theta = theta;
+  impl_->ensemble.clear();
 }
 
 }  // namespace pigx

@@ -149,26 +149,6 @@ io::JsonObject make_summary(const RunConfig& c, int ranks, const RunResult& r, c
   return s;
 }
 
-// Collective: the mean of the members' values on the test grid into u (rank 0) and its relative L2 error
-// (every rank), measured as GlobalLoss::test_error measures one model's.
-double ensemble_solution(MPI_Comm comm, GlobalLoss& loss, const std::vector<std::vector<double>>& members,
-                         const TestGrid& grid, std::vector<double>& u) {
-  std::vector<double> one;
-  u.assign(static_cast<std::size_t>(grid.size()), 0.0);
-  for (const std::vector<double>& theta : members) {
-    loss.test_error(theta.data() + loss.view_begin(), grid, &one);
-    for (std::size_t i = 0; i < one.size(); ++i) u[i] += one[i] / static_cast<double>(members.size());
-  }
-  double err2 = 0, ref2 = 0;
-  for (std::size_t i = 0; i < one.size(); ++i) {  // one is empty off rank 0
-    err2 += (u[i] - grid.reference[i]) * (u[i] - grid.reference[i]);
-    ref2 += grid.reference[i] * grid.reference[i];
-  }
-  double rel = std::sqrt(err2 / ref2);
-  PIGX_MPI(MPI_Bcast(&rel, 1, MPI_DOUBLE, 0, comm));
-  return rel;
-}
-
 }  // namespace
 
 RunResult run_solve(MPI_Comm comm, RunConfig& c, std::ostream& log) {
@@ -229,8 +209,8 @@ RunResult run_solve(MPI_Comm comm, RunConfig& c, std::ostream& log) {
   r.rel_l2 = global->test_error(theta.data() + global->view_begin(), grid, decomposed ? nullptr : &u);
   r.rel_l2_last_model = r.rel_l2;
   r.ensemble_members = std::max<long long>(1, static_cast<long long>(trainer.ensemble().size()));
-  if (r.ensemble_members > 1) {  // one subdomain (run_config): u is on rank 0
-    r.rel_l2 = ensemble_solution(comm, *global, trainer.ensemble(), grid, u);
+  if (r.ensemble_members > 1) {  // one subdomain (run_config), so one model: `single`
+    r.rel_l2 = test_error(comm, *single, trainer.ensemble(), grid, &u);
     if (rank == 0)
       log << "pigx-solve: the solution is the mean of the " << r.ensemble_members
           << " models fitted to the last point sets: rel_l2 " << std::scientific << std::setprecision(4)

@@ -146,6 +146,13 @@ double DataParallelLoss::evaluate(const double* theta, double* grad, std::vector
 
 double test_error(MPI_Comm comm, LossFunction& loss, const double* theta, const TestGrid& grid,
                   std::vector<double>* u_root) {
+  return test_error(comm, loss, std::vector<std::vector<double>>{{theta, theta + loss.layout().total}}, grid,
+                    u_root);
+}
+
+double test_error(MPI_Comm comm, LossFunction& loss, const std::vector<std::vector<double>>& models,
+                  const TestGrid& grid, std::vector<double>* u_root) {
+  PIGX_CHECK(!models.empty(), "test_error: no model");
   int rank, size;
   PIGX_MPI(MPI_Comm_rank(comm, &rank));
   PIGX_MPI(MPI_Comm_size(comm, &size));
@@ -153,11 +160,13 @@ double test_error(MPI_Comm comm, LossFunction& loss, const double* theta, const 
   long long b, e;
   split_range(grid.size(), rank, size, b, e);
   std::vector<double> U;
-  loss.evaluate_u(theta, grid.points.data() + b * D, e - b, 0, U);
-  std::vector<double> u(e - b);
+  std::vector<double> u(e - b, 0.0);
+  for (const std::vector<double>& theta : models) {
+    loss.evaluate_u(theta.data(), grid.points.data() + b * D, e - b, 0, U);
+    for (long long i = 0; i < e - b; ++i) u[i] += U[i * O] / static_cast<double>(models.size());
+  }
   double sums[2] = {0, 0};
   for (long long i = 0; i < e - b; ++i) {
-    u[i] = U[i * O];
     const double r = grid.reference[b + i];
     sums[0] += (u[i] - r) * (u[i] - r);
     sums[1] += r * r;

@@ -356,10 +356,10 @@ std::vector<double> Trainer::flat_ensemble() const {
   return flat;
 }
 
-void Trainer::keep_member() {
-  if (spec_.ensemble_sets <= 1) return;
+void Trainer::keep_member(const std::vector<double>& theta) {
+  if (spec_.ensemble_sets <= 1 || (!ensemble_.empty() && ensemble_.back() == theta)) return;  // kept already
   if (static_cast<long long>(ensemble_.size()) == spec_.ensemble_sets) ensemble_.erase(ensemble_.begin());
-  ensemble_.push_back(theta_);
+  ensemble_.push_back(theta);
 }
 
 bool Trainer::run_lm_stage(const StageSpec& stage, long long every, long long pos, Vec x, TaoContext& ctx,
@@ -398,7 +398,7 @@ bool Trainer::run_lm_stage(const StageSpec& stage, long long every, long long po
     done_ += its;
     pos += its;
     const bool set_done = every > 0 && pos % every == 0;
-    if (set_done || stop || pos >= stage.iterations) keep_member();
+    if (set_done || stop || pos >= stage.iterations) keep_member(theta_);
     if (!stop && pos < stage.iterations && set_done) resample(theta_.data());
   }
   if (stop) {
@@ -588,6 +588,7 @@ TrainReport Trainer::train(std::vector<double>& theta) {
   PIGX_PETSC(register_tao_linear_lsq());
   std::size_t first_stage = 0;
   long long first_pos = 0;
+  bool ended_lm = false;  // the checkpoint is at the very end of an lm stage
   if (resume_) {
     const TrainState& r = resume_state_;
     PIGX_CHECK_INPUT(r.theta.size() == theta.size(), "the checkpoint holds ", r.theta.size(),
@@ -602,6 +603,7 @@ TrainReport Trainer::train(std::vector<double>& theta) {
                        spec_.stages[first_stage].type, "' there");
       if (first_pos >= spec_.stages[first_stage].iterations) {
         // The stage had ended: the next one starts afresh (its optimiser state is not the stored one).
+        ended_lm = spec_.stages[first_stage].type == "lm";
         ++first_stage, first_pos = 0;
         resume_state_.adam_m.clear(), resume_state_.adam_v.clear(), resume_state_.lm_scale.clear();
       }
@@ -616,6 +618,7 @@ TrainReport Trainer::train(std::vector<double>& theta) {
     ensemble_.clear();
     for (std::size_t k = 0; k + theta.size() <= r.ensemble.size(); k += theta.size())
       ensemble_.emplace_back(r.ensemble.begin() + k, r.ensemble.begin() + k + theta.size());
+    if (ended_lm) keep_member(theta);  // its last fit, unless the checkpoint came after keeping it
     if (rank_ == 0)
       log_ << "restarting at iteration " << done_ << " (stage " << first_stage << ", " << first_pos
            << " iterations into it)\n";
@@ -652,8 +655,14 @@ TrainReport Trainer::train(std::vector<double>& theta) {
     long long pos = 0;
     if (resume_ && s == first_stage) {
       pos = first_pos;
+      if (pos == 0) ensemble_.clear();  // members come from the last stage only
       // A checkpoint at the end of a resampling period holds the old points: draw the next round now.
-      if (pos > 0 && every > 0 && pos % every == 0) resample_at(x, ctx);
+      if (pos > 0 && every > 0 && pos % every == 0) {
+        // Its iterate is the fit to those points: an ensemble member (a periodic checkpoint precedes the
+        // keeping; one written on stopping follows it, and keep_member skips the repeat).
+        if (stage.type == "lm") keep_member(theta);
+        resample_at(x, ctx);
+      }
     } else {
       resume_ = false;
       ensemble_.clear();  // members come from the last stage only

@@ -43,7 +43,8 @@ class Solver {
   SolveReport solve(std::ostream* log = nullptr);
 
   /// Not collective: the solution at n host points x [n][dim]: u [n][outputs]; when non-null, its gradient
-  /// grad [n][outputs][dim] and Hessian hess [n][outputs][dim][dim] (symmetric, both halves filled).
+  /// grad [n][outputs][dim] and Hessian hess [n][outputs][dim][dim] (symmetric, both halves filled). After
+  /// solve() with train.ensemble_sets = K > 1, the mean of the K models (and of their derivatives).
   void evaluate(const double* x, long long n, double* u, double* grad = nullptr,
                 double* hess = nullptr) const;
 
@@ -53,9 +54,13 @@ class Solver {
   int outputs() const;
   /// Coordinate names in input order, e.g. {"x", "y"}.
   std::vector<std::string> coordinates() const;
-  /// The flat parameter vector (identical on every rank).
+  /// After solve() with train.ensemble_sets = K > 1: the K models that evaluate() averages, oldest first
+  /// (empty otherwise, and after set_parameters).
+  const std::vector<std::vector<double>>& ensemble() const;
+  /// The flat parameter vector (identical on every rank); with an ensemble, its last model's.
   const std::vector<double>& parameters() const;
-  /// Replaces the parameters (same length as parameters()); throws an input error otherwise.
+  /// Replaces the parameters (same length as parameters()), dropping any ensemble; throws an input error
+  /// otherwise.
   void set_parameters(const std::vector<double>& theta);
 
  private:

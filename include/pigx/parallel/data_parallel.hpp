@@ -74,4 +74,8 @@ class DataParallelLoss : public GlobalLoss {
 double test_error(MPI_Comm comm, LossFunction& loss, const double* theta, const TestGrid& grid,
                   std::vector<double>* u_root);
 
+/// Collective: the same for the mean of several models' values (an ensemble, TrainSpec::ensemble_sets).
+double test_error(MPI_Comm comm, LossFunction& loss, const std::vector<std::vector<double>>& models,
+                  const TestGrid& grid, std::vector<double>* u_root);
+
 }  // namespace pigx

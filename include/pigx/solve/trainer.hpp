@@ -81,8 +81,9 @@ class Trainer {
                     std::string& reason);
   bool run_tao_stage(const StageSpec& stage, long long every, long long pos, Vec x, TaoContext& ctx,
                      std::string& reason);
-  // Ensemble (TrainSpec::ensemble_sets): keeps theta_ as the newest member, dropping the oldest.
-  void keep_member();
+  // Ensemble (TrainSpec::ensemble_sets): keeps theta (full vector) as the newest member, dropping the
+  // oldest; a repeat of the newest is not kept again.
+  void keep_member(const std::vector<double>& theta);
   std::vector<double> flat_ensemble() const;
   // Gauss-Newton stage ("gn"): points the Tao's residual and Jacobian routines at the current rows.
   void set_residual_routines(void* tao, Vec x, TaoContext& ctx);
