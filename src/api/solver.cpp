@@ -24,6 +24,10 @@ struct Solver::Impl {
   std::vector<double> theta;
   std::vector<std::vector<double>> ensemble;  // train.ensemble_sets: the models evaluate() averages
   std::optional<TestGrid> grid;
+  // The models the solution averages: the ensemble, or theta alone.
+  std::vector<const double*> models() const {
+    return ensemble.size() > 1 ? data_pointers(ensemble) : std::vector<const double*>{theta.data()};
+  }
 };
 
 namespace {
@@ -117,11 +121,7 @@ SolveReport Solver::solve(std::ostream* log) {
   r.evaluations = t.evaluations;
   r.wall_s = t.wall_s;
   r.stop_reason = t.stop_reason;
-  if (grid)
-    r.rel_l2 = s.ensemble.size() > 1 ? test_error(s.comm, *s.loss, s.ensemble, *grid, nullptr)
-                                     : test_error(s.comm, *s.loss, s.theta.data(), *grid, nullptr);
-  else
-    r.rel_l2 = NAN;
+  r.rel_l2 = grid ? test_error(s.comm, *s.loss, s.models(), *grid, nullptr) : NAN;
   return r;
 }
 
@@ -134,17 +134,8 @@ void Solver::evaluate(const double* x, long long n, double* u, double* grad, dou
   for (long long i = 0; i < n * D; ++i)
     PIGX_CHECK_INPUT(std::isfinite(x[i]), "evaluate: coordinate ", i % D, " of point ", i / D,
                      " is not finite");
-  std::vector<double> T;
-  const auto& members = impl_->ensemble;
-  impl_->loss->evaluate_u((members.size() > 1 ? members[0] : impl_->theta).data(), x, n, order, T);
-  if (members.size() > 1) {  // values and derivatives are linear in the model: average them
-    std::vector<double> Tk;
-    for (std::size_t k = 1; k < members.size(); ++k) {
-      impl_->loss->evaluate_u(members[k].data(), x, n, order, Tk);
-      for (std::size_t i = 0; i < T.size(); ++i) T[i] += Tk[i];
-    }
-    for (double& v : T) v /= static_cast<double>(members.size());
-  }
+  std::vector<double> T, one;
+  evaluate_mean_u(*impl_->loss, impl_->models(), x, n, order, T, one);  // values and derivatives alike
   for (long long p = 0; p < n; ++p)
     for (int o = 0; o < O; ++o) {
       const double* t = &T[(p * O + o) * nc];

@@ -210,7 +210,7 @@ RunResult run_solve(MPI_Comm comm, RunConfig& c, std::ostream& log) {
   r.rel_l2_last_model = r.rel_l2;
   r.ensemble_members = std::max<long long>(1, static_cast<long long>(trainer.ensemble().size()));
   if (r.ensemble_members > 1) {  // one subdomain (run_config), so one model: `single`
-    r.rel_l2 = test_error(comm, *single, trainer.ensemble(), grid, &u);
+    r.rel_l2 = test_error(comm, *single, data_pointers(trainer.ensemble()), grid, &u);
     if (rank == 0)
       log << "pigx-solve: the solution is the mean of the " << r.ensemble_members
           << " models fitted to the last point sets: rel_l2 " << std::scientific << std::setprecision(4)

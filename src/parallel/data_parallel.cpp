@@ -146,27 +146,42 @@ double DataParallelLoss::evaluate(const double* theta, double* grad, std::vector
 
 double test_error(MPI_Comm comm, LossFunction& loss, const double* theta, const TestGrid& grid,
                   std::vector<double>* u_root) {
-  return test_error(comm, loss, std::vector<std::vector<double>>{{theta, theta + loss.layout().total}}, grid,
-                    u_root);
+  return test_error(comm, loss, std::vector<const double*>{theta}, grid, u_root);
 }
 
-double test_error(MPI_Comm comm, LossFunction& loss, const std::vector<std::vector<double>>& models,
+void evaluate_mean_u(LossFunction& loss, const std::vector<const double*>& models, const double* points,
+                     long long n, int order, std::vector<double>& out, std::vector<double>& one) {
+  PIGX_CHECK(!models.empty(), "evaluate_mean_u: no model");
+  loss.evaluate_u(models[0], points, n, order, out);
+  if (models.size() == 1) return;
+  const double count = static_cast<double>(models.size());
+  for (double& v : out) v /= count;
+  for (std::size_t k = 1; k < models.size(); ++k) {
+    loss.evaluate_u(models[k], points, n, order, one);
+    for (std::size_t i = 0; i < out.size(); ++i) out[i] += one[i] / count;
+  }
+}
+
+std::vector<const double*> data_pointers(const std::vector<std::vector<double>>& vectors) {
+  std::vector<const double*> p;
+  for (const auto& v : vectors) p.push_back(v.data());
+  return p;
+}
+
+double test_error(MPI_Comm comm, LossFunction& loss, const std::vector<const double*>& models,
                   const TestGrid& grid, std::vector<double>* u_root) {
-  PIGX_CHECK(!models.empty(), "test_error: no model");
   int rank, size;
   PIGX_MPI(MPI_Comm_rank(comm, &rank));
   PIGX_MPI(MPI_Comm_size(comm, &size));
   const int D = loss.pde().dim(), O = loss.pde().outputs();
   long long b, e;
   split_range(grid.size(), rank, size, b, e);
-  std::vector<double> U;
-  std::vector<double> u(e - b, 0.0);
-  for (const std::vector<double>& theta : models) {
-    loss.evaluate_u(theta.data(), grid.points.data() + b * D, e - b, 0, U);
-    for (long long i = 0; i < e - b; ++i) u[i] += U[i * O] / static_cast<double>(models.size());
-  }
+  std::vector<double> U, one;
+  evaluate_mean_u(loss, models, grid.points.data() + b * D, e - b, 0, U, one);
+  std::vector<double> u(e - b);
   double sums[2] = {0, 0};
   for (long long i = 0; i < e - b; ++i) {
+    u[i] = U[i * O];
     const double r = grid.reference[b + i];
     sums[0] += (u[i] - r) * (u[i] - r);
     sums[1] += r * r;

@@ -75,7 +75,15 @@ double test_error(MPI_Comm comm, LossFunction& loss, const double* theta, const 
                   std::vector<double>* u_root);
 
 /// Collective: the same for the mean of several models' values (an ensemble, TrainSpec::ensemble_sets).
-double test_error(MPI_Comm comm, LossFunction& loss, const std::vector<std::vector<double>>& models,
+double test_error(MPI_Comm comm, LossFunction& loss, const std::vector<const double*>& models,
                   const TestGrid& grid, std::vector<double>* u_root);
+
+/// Not collective: the mean over `models` (parameter vectors) of LossFunction::evaluate_u at n points, into
+/// out; `one` is scratch for a single model's values (used only with more than one model).
+void evaluate_mean_u(LossFunction& loss, const std::vector<const double*>& models, const double* points,
+                     long long n, int order, std::vector<double>& out, std::vector<double>& one);
+
+/// The data pointers of `vectors`, for the ensemble overloads above.
+std::vector<const double*> data_pointers(const std::vector<std::vector<double>>& vectors);
 
 }  // namespace pigx
