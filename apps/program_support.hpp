@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "pigx/core/error.hpp"
+#include "pigx/parallel/blas_kernel.hpp"
 
 namespace pigx::program {
 
@@ -40,12 +41,16 @@ inline int report(const char* program, int rank, const Error& e) {
 
 /// The body every pigx main() shares: reads pigx's arguments with `parse` (its result has `help` and
 /// `help_text`), prints the help or initialises PETSc and calls `run(command_line)`, and turns any error into
-/// "<program>: error: ..." on rank 0. Returns the exit code: 0, 2 for bad input, 1 otherwise.
+/// "<program>: error: ..." on rank 0. First restarts the program on fast BLAS kernels where OpenBLAS chose
+/// its generic ones (pigx/parallel/blas_kernel.hpp). Returns the exit code: 0, 2 for bad input, 1 otherwise.
 template <class CommandLine, class Parse, class Run>
 int run_main(const char* program, int argc, char** argv, Parse parse, Run run) {
+  restart_with_fast_blas_kernel(argv);
   MPI_Init(&argc, &argv);
   int rank;
   MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+  if (const std::string note = fast_blas_kernel_note(); rank == 0 && !note.empty())
+    std::cerr << program << ": " << note << "\n";
   std::vector<std::string> args;
   std::vector<char*> petsc_argv;
   split_arguments(argc, argv, args, petsc_argv);

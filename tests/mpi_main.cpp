@@ -6,7 +6,10 @@
 
 #include <Kokkos_Core.hpp>
 
+#include "pigx/parallel/blas_kernel.hpp"
+
 int main(int argc, char** argv) {
+  pigx::restart_with_fast_blas_kernel(argv);  // as the programs do: the dense LM tests run on fast kernels
   ::testing::InitGoogleTest(&argc, argv);
   PetscInitialize(&argc, &argv, nullptr, nullptr);
   int rank;
