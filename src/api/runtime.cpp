@@ -4,8 +4,10 @@
 #include <petscsys.h>
 
 #include <Kokkos_Core.hpp>
+#include <iostream>
 
 #include "pigx/core/error.hpp"
+#include "pigx/parallel/blas_kernel.hpp"
 #include "pigx/solve/petsc_check.hpp"
 
 namespace pigx {
@@ -24,6 +26,12 @@ Runtime::Runtime(int* argc, char*** argv) {
     Kokkos::initialize();
     started_kokkos_ = true;
   }
+  // A host code's process cannot be restarted from here (pigx's programs do that): say what to set.
+  int rank = 0;
+  MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+  if (const std::string coretype = openblas_coretype_for_this_cpu(); rank == 0 && !coretype.empty())
+    std::cerr << "pigx: warning: OpenBLAS runs its generic kernels on this CPU; set OPENBLAS_CORETYPE="
+              << coretype << " before the program starts (docs/performance.md)\n";
 }
 
 Runtime::~Runtime() {

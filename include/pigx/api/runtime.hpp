@@ -10,7 +10,7 @@ namespace pigx {
 class Runtime {
  public:
   /// Starts PETSc (options from argc/argv when non-null, e.g. -tao_monitor) and Kokkos; throws pigx::Error
-  /// if MPI is not initialised.
+  /// if MPI is not initialised. Warns on rank 0 when OpenBLAS runs its generic kernels on this CPU.
   explicit Runtime(int* argc = nullptr, char*** argv = nullptr);
   /// Finalises what the constructor initialised (Kokkos, then PETSc).
   ~Runtime();
