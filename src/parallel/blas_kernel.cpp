@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <cstdlib>
+#include <vector>
 
 namespace pigx {
 
@@ -47,7 +48,10 @@ void restart_with_fast_blas_kernel(char** argv) {
   if (coretype.empty()) return;
   setenv("OPENBLAS_CORETYPE", coretype.c_str(), 1);
   setenv(restarted_variable, coretype.c_str(), 1);
-  execv("/proc/self/exe", argv);
+  // The resolved path, not /proc/self/exe itself, so that ps, top and pkill still see the program's name.
+  std::vector<char> path(4096);
+  const ssize_t n = readlink("/proc/self/exe", path.data(), path.size() - 1);
+  if (n > 0) execv(path.data(), argv);
   // exec failed (no /proc): carry on with the slow kernels rather than not at all.
   unsetenv("OPENBLAS_CORETYPE");
   unsetenv(restarted_variable);
