@@ -3,6 +3,7 @@
 
 #include <csignal>
 #include <cstdlib>
+#include <map>
 #include <sstream>
 
 #include "pigx/core/error.hpp"
@@ -26,6 +27,14 @@ bool outside_identity(const std::string& key) {
          key == "problem.data_dir" || key == "problem.reference_file";
 }
 
+/// True for a key added after checkpoints existed, at its default: left out of the identity, so that the
+/// checkpoints written before it still resume. Not collective.
+bool added_later_at_default(const std::string& key, const std::string& value) {
+  static const std::map<std::string, std::string> defaults = {{"train.ensemble_sets", "0"}};
+  const auto it = defaults.find(key);
+  return it != defaults.end() && it->second == value;
+}
+
 }  // namespace
 
 io::CheckpointIdentity checkpoint_identity(const RunConfig& c, long long parameters) {
@@ -47,10 +56,6 @@ io::CheckpointIdentity checkpoint_identity(const RunConfig& c, long long paramet
   }
   id.model = model.str();
   id.parameters = parameters;
-  // Likewise a key added later counts only when it differs from its default.
-  auto added_later_at_default = [](const std::string& key, const std::string& value) {
-    return key == "train.ensemble_sets" && value == "0";
-  };
   for (const auto& [key, value] : c.effective)
     if (!outside_identity(key) && !added_later_at_default(key, value) &&
         !(gaussian && (key == "model.encoder" || key.rfind("model.grid_", 0) == 0)))
