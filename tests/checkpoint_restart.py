@@ -10,6 +10,7 @@ MODE is one of
                         final parameters must be bitwise equal.
   ranks                 a checkpoint written at 1 rank continued at 2 ranks.
   decomposed            a 2x2 decomposed run killed twice at 2 ranks and finished at 1: bitwise the same.
+  runs                  train.ensemble_runs: each run's checkpoint file survives kills in either run.
   bad_input             missing, corrupt and foreign checkpoints: exit code 2, a message naming the file and
                         nothing written.
   guard                 a poisoned loss evaluation is rolled back; endless ones stop the run cleanly with a
@@ -255,9 +256,48 @@ def ensemble():
     print("ensemble: the members and the error survive kills at and inside point sets and at the end")
 
 
+def runs():
+    """train.ensemble_runs = 2 with an ensemble of 2 sets each, at 2 ranks: each run has its own checkpoint
+    file. Killed at iteration 130 of run 1, continued and killed at iteration 130 of run 2 (run 1's resumed
+    part passes no checkpoint at 130), then continued to the end: every file's members and the error equal
+    the uninterrupted run's. A job continued after run 2's file is lost trains run 2 again, the same way."""
+    extra = ["--train.ensemble_runs=2", "--train.ensemble_sets=2"]
+    stages = "adam:200,lm:20:10"
+    files = ["checkpoint.h5", "checkpoint.run1.h5"]
+    full = fresh("runs_full")
+    solve(full, 2, extra, stages=stages)
+    reference = [state(os.path.join(full, f)) for f in files]
+    n = reference[0]["theta"].size
+    for r in reference:
+        check(r["complete"] == 1 and r["ensemble"].size == 2 * n, "a run's final checkpoint: %s" % r)
+    check(not np.array_equal(reference[0]["theta"], reference[1]["theta"]), "the two runs are identical")
+    s = summary(full)
+    check(s["ensemble_members"] == 4 and s["ensemble_runs"] == 2 and len(s["run_rel_l2"]) == 2,
+          "summary of two runs: %s" % s)
+    check(s["iterations"] == 2 * ITERATIONS, "two runs did %d iterations" % s["iterations"])
+    out = fresh("runs_killed")
+    kill = {"PIGX_TEST_KILL_AFTER_ITERATION": "130"}
+    solve(out, 2, extra, kill, expect="killed", stages=stages)
+    check(not os.path.exists(os.path.join(out, files[1])), "run 2 began before run 1 ended")
+    solve(out, 2, extra + ["--restart"], kill, expect="killed", stages=stages)
+    check(state(os.path.join(out, files[1]))["iterations"] == 130, "run 2 was not killed at iteration 130")
+    solve(out, 2, extra + ["--restart"], stages=stages)
+    os.remove(os.path.join(full, files[1]))
+    _, log = solve(full, 2, extra + ["--restart"], stages=stages)
+    check(log.count("continuing from checkpoint") == 1, "the lost run 2 was not trained afresh:\n" + log)
+    for where in (out, full):
+        for f, r in zip(files, reference):
+            final = state(os.path.join(where, f))
+            check(np.array_equal(final["ensemble"], r["ensemble"]), "%s/%s: members differ from the "
+                  "uninterrupted run's" % (where, f))
+        check(summary(where)["rel_l2"] == s["rel_l2"], "%s: rel_l2 %s, uninterrupted %s"
+              % (where, summary(where)["rel_l2"], s["rel_l2"]))
+    print("ensemble_runs: each run's checkpoint survives kills in either run and the loss of a file")
+
+
 os.makedirs(WORK, exist_ok=True)
 {"exact_np1": lambda: exact(1), "exact_np2": lambda: exact(2), "ranks": ranks, "bad_input": bad_input,
- "guard": guard, "decomposed": decomposed, "ensemble": ensemble}[MODE]()
+ "guard": guard, "decomposed": decomposed, "ensemble": ensemble, "runs": runs}[MODE]()
 print("PASS " + MODE)
 # Leftover temporary files of killed writers are hidden; none may have replaced a checkpoint.
 print("temporary files left by killed writers:", len(glob.glob(os.path.join(WORK, "*", ".checkpoint.h5.tmp-*"))))

@@ -181,6 +181,31 @@ TEST(Solver, EnsembleEvaluatesTheMeanOfItsModels) {
   for (int i = 0; i < 8; ++i) EXPECT_NEAR(h[i], mh[i], 1e-11 * (1 + std::abs(mh[i])));
 }
 
+// train.ensemble_runs: the first run is the plain training (bitwise), the second starts elsewhere, and
+// evaluate() gives the mean of the two.
+TEST(Solver, IndependentRunsAverageTrainingsFromFreshStarts) {
+  Problem p = small_problem();
+  p.set("train.stages", "adam:8");
+  Solver plain(MPI_COMM_WORLD, p);
+  plain.solve();
+  p.set("train.ensemble_runs", "2");
+  Solver s(MPI_COMM_WORLD, p);
+  const SolveReport r = s.solve();
+  EXPECT_EQ(r.iterations, 16);
+  ASSERT_EQ(s.ensemble().size(), 2u);
+  EXPECT_EQ(s.ensemble()[0], plain.parameters());
+  EXPECT_EQ(s.ensemble()[1], s.parameters());
+  EXPECT_NE(s.ensemble()[0], s.ensemble()[1]);
+  const double x[2] = {0.3, -0.2};
+  double u, u0, u1;
+  s.evaluate(x, 1, &u);
+  plain.evaluate(x, 1, &u0);
+  plain.set_parameters(s.ensemble()[1]);
+  plain.evaluate(x, 1, &u1);
+  EXPECT_NEAR(u, 0.5 * (u0 + u1), 1e-13 * (1 + std::abs(u)));
+  EXPECT_GT(std::abs(u0 - u1), 1e-8) << "independent starts should end at different models";
+}
+
 double one(const double*, void*) {
   return 1.0;
 }

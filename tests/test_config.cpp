@@ -359,6 +359,29 @@ TEST(Config, EnsembleSetsKeyAndCheckpoint) {
   }
 }
 
+// train.ensemble_runs: 1 by default and then outside a checkpoint's identity; set, it is part of it, and
+// each run has an identity and a checkpoint file of its own; counts below 1 and several runs over
+// subdomains are refused naming the key.
+TEST(Config, EnsembleRunsKeyAndCheckpointFiles) {
+  const auto ini = write_ini("runs.ini", kGood);
+  const CommandLine plain = read_command_line({ini}, builtin_pdes());
+  EXPECT_EQ(plain.config.train.ensemble_runs, 1);
+  EXPECT_EQ(checkpoint_identity(plain.config, 3).config.find("train.ensemble_runs"), std::string::npos);
+  const CommandLine set = read_command_line({ini, "--train.ensemble_runs=3"}, builtin_pdes());
+  EXPECT_EQ(set.config.train.ensemble_runs, 3);
+  EXPECT_NE(checkpoint_identity(set.config, 3).config.find("train.ensemble_runs = 3"), std::string::npos);
+  EXPECT_EQ(checkpoint_identity(set.config, 3, 0).config, checkpoint_identity(set.config, 3).config);
+  EXPECT_NE(checkpoint_identity(set.config, 3, 1).config, checkpoint_identity(set.config, 3, 2).config);
+  EXPECT_EQ(run_checkpoint_path("out/checkpoint.h5", 0), "out/checkpoint.h5");
+  EXPECT_EQ(run_checkpoint_path("out/checkpoint.h5", 2), "out/checkpoint.run2.h5");
+  EXPECT_EQ(run_checkpoint_path("/a.b/ck", 1), "/a.b/ck.run1");
+  for (const char* bad : {"0", "-1"})
+    expect_input_error({ini, std::string("--train.ensemble_runs=") + bad},
+                       {"train.ensemble_runs", bad, ">= 1"});
+  expect_input_error({ini, "--train.ensemble_runs=2", "--domain.subdomains=2x2"},
+                     {"train.ensemble_runs", "2", "one subdomain"});
+}
+
 TEST(Config, CheckpointKeysAndRestart) {
   const auto ini = write_ini("ck.ini", kGood);
   const CommandLine plain = read_command_line({ini, "--output.dir=run7"}, builtin_pdes());

@@ -17,6 +17,7 @@
 #include "pigx/core/collocation.hpp"
 #include "pigx/parallel/data_parallel.hpp"
 #include "pigx/parallel/decomposed_loss.hpp"
+#include "pigx/solve/independent_runs.hpp"
 #include "pigx/solve/residual_jacobian.hpp"
 #include "pigx/solve/tao_gauss_newton.hpp"
 #include "pigx/solve/trainer.hpp"
@@ -260,6 +261,39 @@ TEST_P(ResidualForm, LevenbergMarquardtKeepsItsFitsToTheLastPointSets) {
   EXPECT_TRUE(none.empty());
   run({{"lm", 6, 3}, {"adam", 2, 0}}, 4, &none);
   EXPECT_TRUE(none.empty());
+}
+
+// train.ensemble_runs: run 0 keeps the seed (one run is the plain training), and the runs of seeds 1-3
+// share no seed; each run gets an equal share of the time left; a run adds its ensemble, or its final
+// parameters when it has none, and the counters add up.
+TEST(IndependentRuns, SeedsTimeSharesAndMembers) {
+  std::vector<std::uint64_t> seeds;
+  for (std::uint64_t seed : {1, 2, 3})
+    for (long long run = 0; run < 8; ++run) seeds.push_back(independent_run_seed(seed, run));
+  EXPECT_EQ(independent_run_seed(7, 0), 7u);
+  std::sort(seeds.begin(), seeds.end());
+  EXPECT_EQ(std::adjacent_find(seeds.begin(), seeds.end()), seeds.end()) << "two runs share a seed";
+  TrainSpec spec;
+  spec.seed = 2;
+  spec.ensemble_runs = 3;
+  spec.max_time = 90;
+  IndependentRuns runs(spec);
+  ASSERT_EQ(runs.count(), 3);
+  EXPECT_NEAR(runs.spec_of(0).max_time, 30, 1);
+  EXPECT_NEAR(runs.spec_of(2).max_time, 90, 1) << "the last run gets all that is left";
+  EXPECT_EQ(runs.spec_of(1).seed, independent_run_seed(2, 1));
+  spec.max_time = 0;
+  EXPECT_EQ(IndependentRuns(spec).spec_of(1).max_time, 0) << "no limit stays no limit";
+  TrainReport a, b;
+  a.iterations = 5, a.evaluations = 7, a.stop_reason = "time limit";
+  b.iterations = 4, b.evaluations = 6, b.loss = 0.5, b.stop_reason = "completed";
+  runs.add({}, {1, 2}, a);
+  runs.add({{3, 4}, {5, 6}}, {5, 6}, b);
+  EXPECT_EQ(runs.members(), (std::vector<std::vector<double>>{{1, 2}, {3, 4}, {5, 6}}));
+  EXPECT_EQ(runs.total().iterations, 9);
+  EXPECT_EQ(runs.total().evaluations, 13);
+  EXPECT_EQ(runs.total().loss, 0.5);
+  EXPECT_EQ(runs.total().stop_reason, "completed");
 }
 
 // The block preconditioner factors the parameter blocks of at most -tao_gn_block_max parameters; a larger

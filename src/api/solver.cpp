@@ -12,6 +12,7 @@
 #include "pigx/core/taylor.hpp"
 #include "pigx/core/test_grid.hpp"
 #include "pigx/parallel/data_parallel.hpp"
+#include "pigx/solve/independent_runs.hpp"
 #include "pigx/solve/petsc_check.hpp"
 #include "pigx/solve/trainer.hpp"
 
@@ -22,7 +23,7 @@ struct Solver::Impl {
   RunConfig config;
   std::unique_ptr<LossFunction> loss;
   std::vector<double> theta;
-  std::vector<std::vector<double>> ensemble;  // train.ensemble_sets: the models evaluate() averages
+  std::vector<std::vector<double>> ensemble;  // train.ensemble_sets/_runs: the models evaluate() averages
   std::optional<TestGrid> grid;
   // The models the solution averages: the ensemble, or theta alone.
   std::vector<const double*> models() const {
@@ -110,9 +111,17 @@ SolveReport Solver::solve(std::ostream* log) {
   const TestGrid* grid = s.grid ? &*s.grid : nullptr;
   TrainSpec train = s.config.train;
   if (!log) train.progress_every = 0;  // no progress lines, so no test errors computed for them either
-  Trainer trainer(s.comm, *s.config.pde, *s.loss, s.config.sampling, train, grid, log ? *log : quiet);
-  const TrainReport t = trainer.train(s.theta);
-  s.ensemble = trainer.ensemble();
+  IndependentRuns runs(train);
+  for (long long run = 0; run < runs.count(); ++run) {
+    const TrainSpec spec = runs.spec_of(run);
+    if (run > 0)
+      initialise_parameters(s.config.model, s.loss->layout(), s.loss->model_box(), spec.seed, s.theta);
+    Trainer trainer(s.comm, *s.config.pde, *s.loss, s.config.sampling, spec, grid, log ? *log : quiet);
+    const TrainReport t = trainer.train(s.theta);
+    runs.add(trainer.ensemble(), s.theta, t);
+  }
+  s.ensemble = runs.members().size() > 1 ? runs.members() : std::vector<std::vector<double>>{};
+  const TrainReport t = runs.total();
   SolveReport r;
   r.loss = t.loss;
   r.term_names = t.term_names;

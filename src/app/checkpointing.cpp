@@ -3,6 +3,7 @@
 
 #include <csignal>
 #include <cstdlib>
+#include <filesystem>
 #include <map>
 #include <sstream>
 
@@ -30,14 +31,15 @@ bool outside_identity(const std::string& key) {
 /// True for a key added after checkpoints existed, at its default: left out of the identity, so that the
 /// checkpoints written before it still resume. Not collective.
 bool added_later_at_default(const std::string& key, const std::string& value) {
-  static const std::map<std::string, std::string> defaults = {{"train.ensemble_sets", "0"}};
+  static const std::map<std::string, std::string> defaults = {{"train.ensemble_sets", "0"},
+                                                              {"train.ensemble_runs", "1"}};
   const auto it = defaults.find(key);
   return it != defaults.end() && it->second == value;
 }
 
 }  // namespace
 
-io::CheckpointIdentity checkpoint_identity(const RunConfig& c, long long parameters) {
+io::CheckpointIdentity checkpoint_identity(const RunConfig& c, long long parameters, long long run) {
   io::CheckpointIdentity id;
   id.problem = c.problem;
   const ModelSpec& m = c.model;
@@ -60,7 +62,15 @@ io::CheckpointIdentity checkpoint_identity(const RunConfig& c, long long paramet
     if (!outside_identity(key) && !added_later_at_default(key, value) &&
         !(gaussian && (key == "model.encoder" || key.rfind("model.grid_", 0) == 0)))
       id.config += key + " = " + value + "\n";
+  if (run > 0) id.config += "independent run = " + std::to_string(run) + "\n";
   return id;
+}
+
+std::string run_checkpoint_path(const std::string& path, long long run) {
+  if (run == 0) return path;
+  const std::filesystem::path p(path);
+  return (p.parent_path() / (p.stem().string() + ".run" + std::to_string(run) + p.extension().string()))
+      .string();
 }
 
 io::Checkpoint to_checkpoint(const TrainState& s, const io::CheckpointIdentity& identity) {

@@ -96,7 +96,9 @@ po::options_description general_options() {
       "divergence guard: consecutive rollbacks to the last finite iterate before training stops")(
       "train.ensemble_sets", po::value<long long>()->default_value(0),
       "the solution is the mean of the models the last lm stage fitted to its last K point sets (0: the last "
-      "model only)");
+      "model only)")("train.ensemble_runs", po::value<long long>()->default_value(1),
+                     "the solution is the mean over R trainings of the model from independent starts "
+                     "(initial parameters and points); train.max_time is shared out equally among them");
   po::options_description output("[output]");
   output.add_options()("output.dir", po::value<std::string>()->default_value("results"),
                        "where summary.json and solution.h5 go")(
@@ -532,6 +534,8 @@ CommandLine read_command_line(const std::vector<std::string>& args, const PdeReg
           "a count >= 0");
   t.ensemble_sets = get<long long>(vm, "train.ensemble_sets");
   require(t.ensemble_sets >= 0, "train.ensemble_sets", c.effective["train.ensemble_sets"], "a count >= 0");
+  t.ensemble_runs = get<long long>(vm, "train.ensemble_runs");
+  require(t.ensemble_runs >= 1, "train.ensemble_runs", c.effective["train.ensemble_runs"], "a count >= 1");
   t.max_time = get<double>(vm, "train.max_time");
   require(t.max_time >= 0, "train.max_time", c.effective["train.max_time"], "seconds >= 0");
   t.progress_every = get<long long>(vm, "output.progress_every");
@@ -550,11 +554,19 @@ CommandLine read_command_line(const std::vector<std::string>& args, const PdeReg
       require(n == 1, "sampling.adaptive", c.effective["sampling.adaptive"],
               "false with domain.subdomains = " + c.effective["domain.subdomains"] +
                   " (adaptive sampling needs one subdomain)");
-  if (t.ensemble_sets > 1)
-    for (int n : c.subdomains)
-      require(n == 1, "train.ensemble_sets", c.effective["train.ensemble_sets"],
-              "0 or 1 with domain.subdomains = " + c.effective["domain.subdomains"] +
-                  " (an ensemble needs one subdomain)");
+  // An ensemble averages models of the whole domain, so it needs one subdomain.
+  const struct {
+    const char* key;
+    long long members;
+    const char* allowed;
+  } ensembles[] = {{"train.ensemble_sets", t.ensemble_sets, "0 or 1"},
+                   {"train.ensemble_runs", t.ensemble_runs, "1"}};
+  for (const auto& e : ensembles)
+    if (e.members > 1)
+      for (int n : c.subdomains)
+        require(n == 1, e.key, c.effective[e.key],
+                std::string(e.allowed) + " with domain.subdomains = " + c.effective["domain.subdomains"] +
+                    " (an ensemble needs one subdomain)");
   InterfaceSpec& f = c.interface;
   f.conditions.clear(), f.weights.clear();
   for (const std::string& name : builtin_interface_conditions().names()) {

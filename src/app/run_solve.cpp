@@ -20,6 +20,7 @@
 #include "pigx/parallel/data_parallel.hpp"
 #include "pigx/parallel/decomposed_loss.hpp"
 #include "pigx/parallel/mpi_check.hpp"
+#include "pigx/solve/independent_runs.hpp"
 #include "pigx/solve/petsc_check.hpp"
 #include "pigx/solve/tao_adam.hpp"
 #include "pigx/solve/tao_gauss_newton.hpp"
@@ -47,6 +48,15 @@ void check_stage_types(MPI_Comm comm, const TrainSpec& spec) {
       throw_input_error("train.stages", s.type,
                         "lm, gn, lsq or a TAO type such as adam, lmvm, bqnls, bncg, nls, ntr");
   }
+}
+
+// Collective: whether `path` exists, as rank 0 sees it (so every rank takes the same branch).
+bool exists_on_rank0(MPI_Comm comm, const std::string& path) {
+  int rank, found = 0;
+  MPI_Comm_rank(comm, &rank);
+  if (rank == 0) found = std::filesystem::exists(path) ? 1 : 0;
+  PIGX_MPI(MPI_Bcast(&found, 1, MPI_INT, 0, comm));
+  return found != 0;
 }
 
 // --check: everything was validated; say so (rank 0) and return without training or writing.
@@ -109,7 +119,7 @@ struct Traffic {
 
 io::JsonObject make_summary(const RunConfig& c, int ranks, const RunResult& r, const TrainReport& rep,
                             double train_s, const std::vector<double>& theta, const ParamLayout& layout,
-                            const Traffic& traffic) {
+                            const Traffic& traffic, const std::vector<double>& run_errors) {
   io::JsonObject s;
   s.set("problem", c.problem);
   s.set("seed", static_cast<long long>(c.train.seed));
@@ -129,6 +139,8 @@ io::JsonObject make_summary(const RunConfig& c, int ranks, const RunResult& r, c
   s.set("rel_l2", r.rel_l2);
   s.set("rel_l2_last_model", r.rel_l2_last_model);
   s.set("ensemble_members", r.ensemble_members);
+  s.set("ensemble_runs", static_cast<long long>(c.train.ensemble_runs));
+  if (!run_errors.empty()) s.set("run_rel_l2", run_errors);
   s.set("final_loss", rep.loss);
   io::JsonObject terms;
   for (std::size_t i = 0; i < rep.term_names.size(); ++i) terms.set(rep.term_names[i], rep.term_loss[i]);
@@ -193,28 +205,55 @@ RunResult run_solve(MPI_Comm comm, RunConfig& c, std::ostream& log) {
           << decomposed->decomposition().faces().size() << " interfaces)";
     log << "\n";
   }
-  const io::CheckpointIdentity identity = checkpoint_identity(c, static_cast<long long>(theta.size()));
   read_nan_injection(c.train);
-  Trainer trainer(*global, c.train, &grid, log);
-  if (c.restart) {
-    trainer.resume_from(load_checkpoint(comm, c.restart_file, identity));
-    if (rank == 0) log << "pigx-solve: continuing from checkpoint " << c.restart_file << "\n";
+  IndependentRuns runs(c.train);
+  std::vector<double> run_errors;  // each run's own solution, with several runs
+  for (long long run = 0; run < runs.count(); ++run) {
+    const TrainSpec spec = runs.spec_of(run);
+    if (run > 0)  // several runs need one subdomain (run_config), so one model: `single`
+      initialise_parameters(c.model, single->layout(), single->model_box(), spec.seed, theta);
+    if (runs.count() > 1 && rank == 0)
+      log << "pigx-solve: independent run " << run + 1 << " of " << runs.count() << " (seed " << spec.seed
+          << (spec.max_time > 0 ? ", " + std::to_string(std::llround(spec.max_time)) + " s" : "") << ")\n";
+    Trainer trainer(*global, spec, &grid, log);
+    const io::CheckpointIdentity identity = checkpoint_identity(c, static_cast<long long>(theta.size()), run);
+    // A run that had not started when the job stopped has no checkpoint: it starts afresh.
+    const std::string restart_file = run_checkpoint_path(c.restart_file, run);
+    if (c.restart && (run == 0 || exists_on_rank0(comm, restart_file))) {
+      trainer.resume_from(load_checkpoint(comm, restart_file, identity));
+      if (rank == 0) log << "pigx-solve: continuing from checkpoint " << restart_file << "\n";
+    }
+    if (c.checkpoint_every > 0)
+      trainer.set_checkpointing(
+          c.checkpoint_every,
+          checkpoint_writer(comm, run_checkpoint_path(c.checkpoint_file, run), identity, log));
+    const TrainReport rep = trainer.train(theta);
+    runs.add(trainer.ensemble(), theta, rep);
+    if (runs.count() > 1) {
+      const auto& all = runs.members();
+      const std::vector<std::vector<double>> own(
+          all.end() - std::max<std::size_t>(1, trainer.ensemble().size()), all.end());
+      run_errors.push_back(test_error(comm, *single, data_pointers(own), grid, nullptr));
+      if (rank == 0)
+        log << "pigx-solve: run " << run + 1 << ": rel_l2 " << std::scientific << std::setprecision(4)
+            << run_errors.back() << std::defaultfloat << " (" << rep.stop_reason << ")\n";
+    }
   }
-  if (c.checkpoint_every > 0)
-    trainer.set_checkpointing(c.checkpoint_every, checkpoint_writer(comm, c.checkpoint_file, identity, log));
-  const TrainReport rep = trainer.train(theta);
+  const TrainReport rep = runs.total();
 
   RunResult r;
   std::vector<double> u;
   r.rel_l2 = global->test_error(theta.data() + global->view_begin(), grid, decomposed ? nullptr : &u);
   r.rel_l2_last_model = r.rel_l2;
-  r.ensemble_members = std::max<long long>(1, static_cast<long long>(trainer.ensemble().size()));
+  r.ensemble_members = static_cast<long long>(runs.members().size());
   if (r.ensemble_members > 1) {  // one subdomain (run_config), so one model: `single`
-    r.rel_l2 = test_error(comm, *single, data_pointers(trainer.ensemble()), grid, &u);
+    r.rel_l2 = test_error(comm, *single, data_pointers(runs.members()), grid, &u);
     if (rank == 0)
-      log << "pigx-solve: the solution is the mean of the " << r.ensemble_members
-          << " models fitted to the last point sets: rel_l2 " << std::scientific << std::setprecision(4)
-          << r.rel_l2 << " (the last model alone " << r.rel_l2_last_model << ")\n";
+      log << "pigx-solve: the solution is the mean of " << r.ensemble_members << " models ("
+          << (runs.count() > 1 ? std::to_string(runs.count()) + " independent runs" : std::string("one run"))
+          << (c.train.ensemble_sets > 1 ? ", each the fits to its last point sets" : "") << "): rel_l2 "
+          << std::scientific << std::setprecision(4) << r.rel_l2 << " (the last model alone "
+          << r.rel_l2_last_model << ")\n";
   }
   // Interface traffic: bytes all ranks sent to other ranks in one evaluation, and per iteration.
   long long bytes = decomposed ? decomposed->bytes_sent() : 0;
@@ -250,8 +289,9 @@ RunResult run_solve(MPI_Comm comm, RunConfig& c, std::ostream& log) {
   }
   if (rank == 0) {
     std::filesystem::create_directories(c.output_dir);
-    io::write_file_atomically(c.output_dir + "/summary.json",
-                              make_summary(c, size, r, rep, rep.wall_s, theta, layout, traffic).str());
+    io::write_file_atomically(
+        c.output_dir + "/summary.json",
+        make_summary(c, size, r, rep, rep.wall_s, theta, layout, traffic, run_errors).str());
     log << "final: rel_l2 " << std::scientific << std::setprecision(4) << r.rel_l2 << "  iterations "
         << r.iterations << "  evaluations " << r.evaluations << "  wall " << std::fixed
         << std::setprecision(1) << r.wall_s << " s  (" << rep.stop_reason << ")\n";

@@ -40,11 +40,14 @@ class Solver {
 
   /// Collective over the communicator: runs every train.stages stage from the current parameters (a
   /// second call continues training) and returns the final loss; progress lines go to `log` on rank 0.
+  /// With train.ensemble_runs = R > 1 the first run continues from the current parameters and the other
+  /// R - 1 start afresh (their seeds from train.seed), all R trainings in this one call.
   SolveReport solve(std::ostream* log = nullptr);
 
   /// Not collective: the solution at n host points x [n][dim]: u [n][outputs]; when non-null, its gradient
   /// grad [n][outputs][dim] and Hessian hess [n][outputs][dim][dim] (symmetric, both halves filled). After
-  /// solve() with train.ensemble_sets = K > 1, the mean of the K models (and of their derivatives).
+  /// solve() with an ensemble (train.ensemble_sets = K > 1 and/or train.ensemble_runs = R > 1), the mean of
+  /// its models (and of their derivatives).
   void evaluate(const double* x, long long n, double* u, double* grad = nullptr,
                 double* hess = nullptr) const;
 
@@ -54,8 +57,8 @@ class Solver {
   int outputs() const;
   /// Coordinate names in input order, e.g. {"x", "y"}.
   std::vector<std::string> coordinates() const;
-  /// After solve() with train.ensemble_sets = K > 1: the K models that evaluate() averages, oldest first
-  /// (empty otherwise, and after set_parameters).
+  /// After solve() with an ensemble: the models that evaluate() averages, run by run, each run's oldest
+  /// first (empty without one, and after set_parameters).
   const std::vector<std::vector<double>>& ensemble() const;
   /// The flat parameter vector (identical on every rank); with an ensemble, its last model's.
   const std::vector<double>& parameters() const;

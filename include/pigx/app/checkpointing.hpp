@@ -15,8 +15,12 @@ namespace pigx {
 
 /// The identity of a run: problem, model shape, parameter count and every key that decides the trajectory
 /// (all keys except output.*, checkpoint.*, train.max_time, problem.data_dir and problem.reference_file). Not
-/// collective.
-io::CheckpointIdentity checkpoint_identity(const RunConfig& config, long long parameters);
+/// collective. Independent run `run` > 0 (train.ensemble_runs) has an identity of its own.
+io::CheckpointIdentity checkpoint_identity(const RunConfig& config, long long parameters, long long run = 0);
+
+/// The checkpoint file of independent run `run` (train.ensemble_runs): `path` itself for run 0, else `path`
+/// with ".run<run>" before its extension (checkpoint.h5 -> checkpoint.run1.h5). Not collective.
+std::string run_checkpoint_path(const std::string& path, long long run);
 
 /// The checkpoint record of a trainer state. Not collective.
 io::Checkpoint to_checkpoint(const TrainState& state, const io::CheckpointIdentity& identity);

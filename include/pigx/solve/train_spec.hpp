@@ -31,6 +31,7 @@ struct TrainSpec {
   long long test_every = 100;      ///< iterations between test errors in progress lines (0: final only)
   int max_rollbacks = 5;           ///< divergence guard: consecutive rollbacks before training stops
   long long ensemble_sets = 0;  ///< the result: the mean of the last lm stage's fits to its last K point sets
+  long long ensemble_runs = 1;  ///< the result: the mean over R trainings from independent starts
   long long inject_nan_at_evaluation = -1;  ///< testing only: poison evaluations from this one on (-1: never)
   long long inject_nan_count = 1;           ///< testing only: how many consecutive evaluations to poison
 };

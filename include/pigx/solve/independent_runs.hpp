@@ -1,0 +1,47 @@
+// train.ensemble_runs: one model trained R times from independent starts (initial parameters and points),
+// the solution being the mean of all the models the runs end with. Independent trainings err differently
+// (docs/gauss_newton.md), so their mean is closer to the solution than a typical run.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <vector>
+
+#include "pigx/solve/train_spec.hpp"
+#include "pigx/solve/trainer.hpp"
+
+namespace pigx {
+
+/// The seed of independent run `run` of a training seeded `seed`: run 0 keeps `seed`, so that one run is
+/// the plain training; the others are scrambled so that the runs of seeds 1, 2, 3 share no seed. Not
+/// collective.
+std::uint64_t independent_run_seed(std::uint64_t seed, long long run);
+
+/// Drives the runs: the settings of each and the models they end with. Not collective; the caller trains.
+class IndependentRuns {
+ public:
+  /// Starts the wall clock that spec.max_time limits for all runs together.
+  explicit IndependentRuns(const TrainSpec& spec);
+  /// The number of runs, spec.ensemble_runs (at least 1).
+  long long count() const { return count_; }
+  /// The settings of run `run`: its seed, and as its time limit an equal share of what is left of
+  /// spec.max_time (none when max_time is 0).
+  TrainSpec spec_of(long long run) const;
+  /// Records a finished run: its ensemble (train.ensemble_sets) or its final parameters alone.
+  void add(const std::vector<std::vector<double>>& ensemble, const std::vector<double>& theta,
+           const TrainReport& report);
+  /// The models of all runs so far, run by run, in each run its members oldest first.
+  const std::vector<std::vector<double>>& members() const { return members_; }
+  /// The reports of all runs so far, with iteration and evaluation counts summed and the last run's loss,
+  /// terms and stop reason.
+  TrainReport total() const { return total_; }
+
+ private:
+  TrainSpec spec_;
+  long long count_;
+  std::chrono::steady_clock::time_point start_;
+  std::vector<std::vector<double>> members_;
+  TrainReport total_;
+};
+
+}  // namespace pigx
