@@ -39,6 +39,9 @@ void IndependentRuns::add(const std::vector<std::vector<double>>& ensemble, cons
     members_.insert(members_.end(), ensemble.begin(), ensemble.end());
   const TrainReport before = total_;
   total_ = report;
+  // A run that stopped early (time limit, divergence) must show in the total, not be hidden by later ones.
+  if (!before.stop_reason.empty() && before.stop_reason != "completed")
+    total_.stop_reason = before.stop_reason;
   total_.iterations += before.iterations;
   total_.evaluations += before.evaluations;
   total_.jacobian_evaluations += before.jacobian_evaluations;

@@ -32,8 +32,8 @@ class IndependentRuns {
            const TrainReport& report);
   /// The models of all runs so far, run by run, in each run its members oldest first.
   const std::vector<std::vector<double>>& members() const { return members_; }
-  /// The reports of all runs so far, with iteration and evaluation counts summed and the last run's loss,
-  /// terms and stop reason.
+  /// The reports of all runs so far, with iteration and evaluation counts summed, the last run's loss and
+  /// terms, and the stop reason of the first run that stopped early (else the last run's).
   TrainReport total() const { return total_; }
 
  private:
