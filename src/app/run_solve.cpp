@@ -230,10 +230,10 @@ RunResult run_solve(MPI_Comm comm, RunConfig& c, std::ostream& log) {
     const TrainReport rep = trainer.train(theta);
     runs.add(trainer.ensemble(), theta, rep);
     if (runs.count() > 1) {
-      const auto& all = runs.members();
-      const std::vector<std::vector<double>> own(
-          all.end() - std::max<std::size_t>(1, trainer.ensemble().size()), all.end());
-      run_errors.push_back(test_error(comm, *single, data_pointers(own), grid, nullptr));
+      const std::vector<const double*> own = trainer.ensemble().empty()
+                                                 ? std::vector<const double*>{theta.data()}
+                                                 : data_pointers(trainer.ensemble());
+      run_errors.push_back(test_error(comm, *single, own, grid, nullptr));
       if (rank == 0)
         log << "pigx-solve: run " << run + 1 << ": rel_l2 " << std::scientific << std::setprecision(4)
             << run_errors.back() << std::defaultfloat << " (" << rep.stop_reason << ")\n";

@@ -14,10 +14,10 @@ std::uint64_t independent_run_seed(std::uint64_t seed, long long run) {
 }
 
 IndependentRuns::IndependentRuns(const TrainSpec& spec)
-    : spec_(spec),
-      count_(std::max<long long>(1, spec.ensemble_runs)),
-      start_(std::chrono::steady_clock::now()) {
-  total_.wall_s = 0;
+    : spec_(spec), start_(std::chrono::steady_clock::now()) {}
+
+long long IndependentRuns::count() const {
+  return std::max<long long>(1, spec_.ensemble_runs);
 }
 
 TrainSpec IndependentRuns::spec_of(long long run) const {
@@ -26,7 +26,7 @@ TrainSpec IndependentRuns::spec_of(long long run) const {
   if (spec_.max_time > 0) {
     const double used = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
     // Never 0, which would mean "no limit": a run that finds no time left stops at its first check.
-    s.max_time = std::max(1e-3, (spec_.max_time - used) / static_cast<double>(count_ - run));
+    s.max_time = std::max(1e-3, (spec_.max_time - used) / static_cast<double>(count() - run));
   }
   return s;
 }

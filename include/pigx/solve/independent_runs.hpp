@@ -23,7 +23,7 @@ class IndependentRuns {
   /// Starts the wall clock that spec.max_time limits for all runs together.
   explicit IndependentRuns(const TrainSpec& spec);
   /// The number of runs, spec.ensemble_runs (at least 1).
-  long long count() const { return count_; }
+  long long count() const;
   /// The settings of run `run`: its seed, and as its time limit an equal share of what is left of
   /// spec.max_time (none when max_time is 0).
   TrainSpec spec_of(long long run) const;
@@ -38,7 +38,6 @@ class IndependentRuns {
 
  private:
   TrainSpec spec_;
-  long long count_;
   std::chrono::steady_clock::time_point start_;
   std::vector<std::vector<double>> members_;
   TrainReport total_;
