@@ -382,6 +382,23 @@ TEST(Config, EnsembleRunsKeyAndCheckpointFiles) {
                      {"train.ensemble_runs", "2", "one subdomain"});
 }
 
+// train.ensemble_keep: 0 (all runs) by default; it chooses among finished runs, so it stays outside a
+// checkpoint's identity; a count above train.ensemble_runs or below 0 is refused naming the key.
+TEST(Config, EnsembleKeepKey) {
+  const auto ini = write_ini("keep.ini", kGood);
+  const CommandLine runs = read_command_line({ini, "--train.ensemble_runs=3"}, builtin_pdes());
+  EXPECT_EQ(runs.config.train.ensemble_keep, 0);
+  const CommandLine keep =
+      read_command_line({ini, "--train.ensemble_runs=3", "--train.ensemble_keep=2"}, builtin_pdes());
+  EXPECT_EQ(keep.config.train.ensemble_keep, 2);
+  EXPECT_EQ(checkpoint_identity(keep.config, 3, 1).config, checkpoint_identity(runs.config, 3, 1).config);
+  for (const char* bad : {"-1", "4"})
+    expect_input_error({ini, "--train.ensemble_runs=3", std::string("--train.ensemble_keep=") + bad},
+                       {"train.ensemble_keep", bad, "from 1 to train.ensemble_runs (3), or 0"});
+  expect_input_error({ini, "--train.ensemble_keep=2"},
+                     {"train.ensemble_keep", "2", "train.ensemble_runs (1)"});
+}
+
 TEST(Config, CheckpointKeysAndRestart) {
   const auto ini = write_ini("ck.ini", kGood);
   const CommandLine plain = read_command_line({ini, "--output.dir=run7"}, builtin_pdes());

@@ -10,6 +10,7 @@
 #include <cmath>
 #include <fstream>
 #include <iterator>
+#include <numeric>
 #include <random>
 #include <sstream>
 
@@ -294,6 +295,75 @@ TEST(IndependentRuns, SeedsTimeSharesAndMembers) {
   EXPECT_EQ(runs.total().evaluations, 13);
   EXPECT_EQ(runs.total().loss, 0.5);
   EXPECT_EQ(runs.total().stop_reason, "time limit") << "a run stopped early must show in the total";
+}
+
+// train.ensemble_keep: keep_best keeps the runs of lowest score in run order with all their members, a
+// NaN score (a diverged run) last; keep = 0 or >= the run count keeps every run.
+TEST(IndependentRuns, KeepsTheRunsWithTheLowestScores) {
+  TrainSpec spec;
+  spec.ensemble_runs = 4;
+  TrainReport rep;
+  const auto four_runs = [&] {
+    IndependentRuns runs(spec);
+    runs.add({}, {1}, rep);
+    runs.add({{2}, {3}}, {3}, rep);
+    runs.add({}, {4}, rep);
+    runs.add({{5}, {6}}, {6}, rep);
+    return runs;
+  };
+  IndependentRuns runs = four_runs();
+  EXPECT_EQ(runs.keep_best({0.3, NAN, 0.1, 0.2}, 2), (std::vector<long long>{2, 3}));
+  EXPECT_EQ(runs.members(), (std::vector<std::vector<double>>{{4}, {5}, {6}}));
+  ASSERT_EQ(runs.recorded(), 2);
+  EXPECT_EQ(runs.members_of(1),
+            (std::vector<const double*>{runs.members()[1].data(), runs.members()[2].data()}));
+  runs = four_runs();
+  EXPECT_EQ(runs.keep_best({NAN, 0.5, 0.5, 0.9}, 3), (std::vector<long long>{1, 2, 3})) << "NaN sorts last";
+  runs = four_runs();
+  EXPECT_EQ(runs.keep_best({NAN, 0.5, 0.5, 0.9}, 1), (std::vector<long long>{1}))
+      << "ties go to the earlier run";
+  EXPECT_EQ(runs.members(), (std::vector<std::vector<double>>{{2}, {3}}));
+  for (long long all : {0, 4, 5}) {
+    runs = four_runs();
+    EXPECT_EQ(runs.keep_best({4, 3, 2, 1}, all), (std::vector<long long>{0, 1, 2, 3}));
+    EXPECT_EQ(runs.members().size(), 6u);
+  }
+  EXPECT_THROW(four_runs().keep_best({1, 2}, 1), Error) << "one score a run";
+}
+
+// A run's validation loss is the mean over its models of the loss on validation_sets point sets of the
+// seed that follows the runs' seeds (the same points at any rank count), so a trained model scores below
+// its own starting point.
+TEST(IndependentRuns, ValidationLossesScoreEveryModelOnUnseenPoints) {
+  Problem p;
+  make_problem(MPI_COMM_WORLD, false, p, "poisson");
+  TrainSpec ts;
+  ts.seed = 3;
+  ts.ensemble_runs = 2;
+  ts.stages = {{"lm", 6, 0}};
+  ts.progress_every = 0;
+  const std::vector<double> start = p.theta;
+  std::ostringstream log;
+  Trainer(*p.loss, ts, nullptr, log).train(p.theta);
+  IndependentRuns runs(ts);
+  TrainReport rep;
+  runs.add({}, start, rep);
+  runs.add({start, p.theta}, p.theta, rep);
+  const std::vector<double> score = validation_losses(*p.loss, runs, ts, validation_sets);
+  ASSERT_EQ(score.size(), 2u);
+  std::vector<double> terms, loss_start, loss_trained;
+  for (int set = 0; set < validation_sets; ++set) {
+    p.loss->resample(independent_run_seed(ts.seed, 2), set, nullptr);
+    loss_start.push_back(p.loss->evaluate(start.data() + p.loss->view_begin(), nullptr, terms));
+    loss_trained.push_back(p.loss->evaluate(p.theta.data() + p.loss->view_begin(), nullptr, terms));
+  }
+  const auto mean = [](const std::vector<double>& v) {
+    return std::accumulate(v.begin(), v.end(), 0.0) / v.size();
+  };
+  EXPECT_NEAR(score[0], mean(loss_start), 1e-12 * score[0]);
+  EXPECT_NEAR(score[1], 0.5 * (mean(loss_start) + mean(loss_trained)), 1e-12 * score[1]);
+  EXPECT_LT(mean(loss_trained), 0.1 * mean(loss_start)) << "training should lower the loss on unseen points";
+  EXPECT_NE(loss_trained[0], loss_trained[1]) << "the validation sets should differ";
 }
 
 // The block preconditioner factors the parameter blocks of at most -tao_gn_block_max parameters; a larger

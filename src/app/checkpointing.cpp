@@ -25,7 +25,7 @@ long long env_iteration(const char* name) {
 /// True for keys that do not change the trajectory of a run (so a restart may change them). Not collective.
 bool outside_identity(const std::string& key) {
   return key.rfind("output.", 0) == 0 || key.rfind("checkpoint.", 0) == 0 || key == "train.max_time" ||
-         key == "problem.data_dir" || key == "problem.reference_file";
+         key == "train.ensemble_keep" || key == "problem.data_dir" || key == "problem.reference_file";
 }
 
 /// True for a key added after checkpoints existed, at its default: left out of the identity, so that the

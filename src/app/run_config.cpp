@@ -98,7 +98,10 @@ po::options_description general_options() {
       "the solution is the mean of the models the last lm stage fitted to its last K point sets (0: the last "
       "model only)")("train.ensemble_runs", po::value<long long>()->default_value(1),
                      "the solution is the mean over R trainings of the model from independent starts "
-                     "(initial parameters and points); train.max_time is shared out equally among them");
+                     "(initial parameters and points); train.max_time is shared out equally among them")(
+      "train.ensemble_keep", po::value<long long>()->default_value(0),
+      "of the train.ensemble_runs trainings, the solution averages the K with the lowest loss on point sets "
+      "none of them trained on (0: all)");
   po::options_description output("[output]");
   output.add_options()("output.dir", po::value<std::string>()->default_value("results"),
                        "where summary.json and solution.h5 go")(
@@ -536,6 +539,10 @@ CommandLine read_command_line(const std::vector<std::string>& args, const PdeReg
   require(t.ensemble_sets >= 0, "train.ensemble_sets", c.effective["train.ensemble_sets"], "a count >= 0");
   t.ensemble_runs = get<long long>(vm, "train.ensemble_runs");
   require(t.ensemble_runs >= 1, "train.ensemble_runs", c.effective["train.ensemble_runs"], "a count >= 1");
+  t.ensemble_keep = get<long long>(vm, "train.ensemble_keep");
+  require(t.ensemble_keep >= 0 && t.ensemble_keep <= t.ensemble_runs, "train.ensemble_keep",
+          c.effective["train.ensemble_keep"],
+          "a count from 1 to train.ensemble_runs (" + c.effective["train.ensemble_runs"] + "), or 0 for all");
   t.max_time = get<double>(vm, "train.max_time");
   require(t.max_time >= 0, "train.max_time", c.effective["train.max_time"], "seconds >= 0");
   t.progress_every = get<long long>(vm, "output.progress_every");

@@ -110,6 +110,30 @@ void add_inverse_summary(const RunConfig& c, const std::vector<double>& theta, c
   }
 }
 
+// train.ensemble_runs: each run's loss on validation points and the runs the solution averages (1-based).
+struct RunSelection {
+  std::vector<double> validation_loss, kept;
+};
+
+// Collective: scores the runs on validation points and keeps the train.ensemble_keep best, saying so.
+RunSelection select_runs(GlobalLoss& global, IndependentRuns& runs, const TrainSpec& spec,
+                         std::ostream* log) {
+  RunSelection s;
+  s.validation_loss = validation_losses(global, runs, spec, validation_sets);
+  for (long long k : runs.keep_best(s.validation_loss, spec.ensemble_keep))
+    s.kept.push_back(static_cast<double>(k + 1));
+  if (log) {
+    *log << "pigx-solve: validation loss of the runs:" << std::scientific << std::setprecision(4);
+    for (double v : s.validation_loss) *log << " " << v;
+    *log << std::defaultfloat << "; the solution averages run(s)";
+    for (double k : s.kept) *log << " " << k;
+    *log << (spec.ensemble_keep > 0 ? " (train.ensemble_keep = " + std::to_string(spec.ensemble_keep) + ")"
+                                    : std::string(" (all)"))
+         << "\n";
+  }
+  return s;
+}
+
 // Decomposition and interface traffic of a run, for the summary.
 struct Traffic {
   std::string layout;
@@ -119,7 +143,8 @@ struct Traffic {
 
 io::JsonObject make_summary(const RunConfig& c, int ranks, const RunResult& r, const TrainReport& rep,
                             double train_s, const std::vector<double>& theta, const ParamLayout& layout,
-                            const Traffic& traffic, const std::vector<double>& run_errors) {
+                            const Traffic& traffic, const std::vector<double>& run_errors,
+                            const RunSelection& selection) {
   io::JsonObject s;
   s.set("problem", c.problem);
   s.set("seed", static_cast<long long>(c.train.seed));
@@ -141,6 +166,10 @@ io::JsonObject make_summary(const RunConfig& c, int ranks, const RunResult& r, c
   s.set("ensemble_members", r.ensemble_members);
   s.set("ensemble_runs", static_cast<long long>(c.train.ensemble_runs));
   if (!run_errors.empty()) s.set("run_rel_l2", run_errors);
+  if (!selection.kept.empty()) {
+    s.set("run_validation_loss", selection.validation_loss);
+    s.set("runs_kept", selection.kept);
+  }
   s.set("final_loss", rep.loss);
   io::JsonObject terms;
   for (std::size_t i = 0; i < rep.term_names.size(); ++i) terms.set(rep.term_names[i], rep.term_loss[i]);
@@ -240,6 +269,12 @@ RunResult run_solve(MPI_Comm comm, RunConfig& c, std::ostream& log) {
     }
   }
   const TrainReport rep = runs.total();
+  RunSelection selection;
+  if (runs.count() > 1) {
+    selection = select_runs(*global, runs, c.train, rank == 0 ? &log : nullptr);
+    // One model kept (train.ensemble_keep = 1 without ensemble_sets): it is the solution.
+    if (runs.members().size() == 1) theta = runs.members().front();
+  }
 
   RunResult r;
   std::vector<double> u;
@@ -250,7 +285,8 @@ RunResult run_solve(MPI_Comm comm, RunConfig& c, std::ostream& log) {
     r.rel_l2 = test_error(comm, *single, data_pointers(runs.members()), grid, &u);
     if (rank == 0)
       log << "pigx-solve: the solution is the mean of " << r.ensemble_members << " models ("
-          << (runs.count() > 1 ? std::to_string(runs.count()) + " independent runs" : std::string("one run"))
+          << (runs.count() > 1 ? std::to_string(runs.recorded()) + " independent runs"
+                               : std::string("one run"))
           << (c.train.ensemble_sets > 1 ? ", each the fits to its last point sets" : "") << "): rel_l2 "
           << std::scientific << std::setprecision(4) << r.rel_l2 << " (the last model alone "
           << r.rel_l2_last_model << ")\n";
@@ -291,7 +327,7 @@ RunResult run_solve(MPI_Comm comm, RunConfig& c, std::ostream& log) {
     std::filesystem::create_directories(c.output_dir);
     io::write_file_atomically(
         c.output_dir + "/summary.json",
-        make_summary(c, size, r, rep, rep.wall_s, theta, layout, traffic, run_errors).str());
+        make_summary(c, size, r, rep, rep.wall_s, theta, layout, traffic, run_errors, selection).str());
     log << "final: rel_l2 " << std::scientific << std::setprecision(4) << r.rel_l2 << "  iterations "
         << r.iterations << "  evaluations " << r.evaluations << "  wall " << std::fixed
         << std::setprecision(1) << r.wall_s << " s  (" << rep.stop_reason << ")\n";

@@ -1,6 +1,10 @@
 #include "pigx/solve/independent_runs.hpp"
 
 #include <algorithm>
+#include <cmath>
+#include <numeric>
+
+#include "pigx/core/error.hpp"
 
 namespace pigx {
 
@@ -33,6 +37,7 @@ TrainSpec IndependentRuns::spec_of(long long run) const {
 
 void IndependentRuns::add(const std::vector<std::vector<double>>& ensemble, const std::vector<double>& theta,
                           const TrainReport& report) {
+  run_begin_.push_back(members_.size());
   if (ensemble.empty())
     members_.push_back(theta);
   else
@@ -46,6 +51,58 @@ void IndependentRuns::add(const std::vector<std::vector<double>>& ensemble, cons
   total_.evaluations += before.evaluations;
   total_.jacobian_evaluations += before.jacobian_evaluations;
   total_.wall_s += before.wall_s;
+}
+
+std::vector<const double*> IndependentRuns::members_of(long long k) const {
+  const std::size_t end =
+      k + 1 < static_cast<long long>(run_begin_.size()) ? run_begin_[k + 1] : members_.size();
+  std::vector<const double*> out;
+  for (std::size_t m = run_begin_[k]; m < end; ++m) out.push_back(members_[m].data());
+  return out;
+}
+
+std::vector<long long> IndependentRuns::keep_best(const std::vector<double>& scores, long long keep) {
+  const long long n = recorded();
+  PIGX_CHECK(static_cast<long long>(scores.size()) == n, "keep_best: ", scores.size(), " scores for ", n,
+             " runs");
+  std::vector<long long> order(n);
+  std::iota(order.begin(), order.end(), 0LL);
+  if (keep <= 0 || keep >= n) return order;
+  // NaN scores (a diverged run) sort last.
+  std::stable_sort(order.begin(), order.end(), [&](long long a, long long b) {
+    return std::isnan(scores[b]) ? !std::isnan(scores[a]) : scores[a] < scores[b];
+  });
+  order.resize(keep);
+  std::sort(order.begin(), order.end());
+  std::vector<std::vector<double>> kept;
+  std::vector<std::size_t> begin;
+  for (long long k : order) {
+    const std::size_t end = k + 1 < n ? run_begin_[k + 1] : members_.size();
+    begin.push_back(kept.size());
+    for (std::size_t m = run_begin_[k]; m < end; ++m) kept.push_back(std::move(members_[m]));
+  }
+  members_ = std::move(kept);
+  run_begin_ = std::move(begin);
+  return order;
+}
+
+std::vector<double> validation_losses(GlobalLoss& loss, const IndependentRuns& runs, const TrainSpec& spec,
+                                      int sets) {
+  const long long n = runs.recorded();
+  std::vector<double> sum(n, 0.0), terms;
+  std::vector<long long> count(n, 0);
+  // A seed none of the runs drew its points from (run r uses independent_run_seed(seed, r), r < count).
+  const std::uint64_t seed = independent_run_seed(spec.seed, runs.count());
+  for (int set = 0; set < sets; ++set) {
+    loss.resample(seed, static_cast<std::uint64_t>(set), nullptr);
+    for (long long r = 0; r < n; ++r)
+      for (const double* theta : runs.members_of(r)) {
+        sum[r] += loss.evaluate(theta + loss.view_begin(), nullptr, terms);
+        ++count[r];
+      }
+  }
+  for (long long r = 0; r < n; ++r) sum[r] /= static_cast<double>(std::max<long long>(1, count[r]));
+  return sum;
 }
 
 }  // namespace pigx

@@ -41,7 +41,8 @@ class Solver {
   /// Collective over the communicator: runs every train.stages stage from the current parameters (a
   /// second call continues training) and returns the final loss; progress lines go to `log` on rank 0.
   /// With train.ensemble_runs = R > 1 the first run continues from the current parameters and the other
-  /// R - 1 start afresh (their seeds from train.seed), all R trainings in this one call.
+  /// R - 1 start afresh (their seeds from train.seed), all R trainings in this one call; with
+  /// train.ensemble_keep = K, the solution keeps the K runs of lowest validation loss.
   SolveReport solve(std::ostream* log = nullptr);
 
   /// Not collective: the solution at n host points x [n][dim]: u [n][outputs]; when non-null, its gradient
@@ -60,7 +61,8 @@ class Solver {
   /// After solve() with an ensemble: the models that evaluate() averages, run by run, each run's oldest
   /// first (empty without one, and after set_parameters).
   const std::vector<std::vector<double>>& ensemble() const;
-  /// The flat parameter vector (identical on every rank); with an ensemble, its last model's.
+  /// The flat parameter vector (identical on every rank); with an ensemble, its last run's last model, and
+  /// with a single model kept by train.ensemble_keep, that model.
   const std::vector<double>& parameters() const;
   /// Replaces the parameters (same length as parameters()), dropping any ensemble; throws an input error
   /// otherwise.

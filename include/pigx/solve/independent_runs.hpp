@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "pigx/parallel/global_loss.hpp"
 #include "pigx/solve/train_spec.hpp"
 #include "pigx/solve/trainer.hpp"
 
@@ -30,8 +31,16 @@ class IndependentRuns {
   /// Records a finished run: its ensemble (train.ensemble_sets) or its final parameters alone.
   void add(const std::vector<std::vector<double>>& ensemble, const std::vector<double>& theta,
            const TrainReport& report);
-  /// The models of all runs so far, run by run, in each run its members oldest first.
+  /// The models of the runs kept so far (every run until keep_best), run by run, in each run its members
+  /// oldest first.
   const std::vector<std::vector<double>>& members() const { return members_; }
+  /// The number of runs recorded by add() and kept by keep_best(). Not collective.
+  long long recorded() const { return static_cast<long long>(run_begin_.size()); }
+  /// The models of the `k`-th kept run (the k-th run until keep_best). Not collective.
+  std::vector<const double*> members_of(long long k) const;
+  /// Keeps the models of the `keep` runs with the lowest `scores` (one a run; ties go to the earlier run),
+  /// dropping the others; keep = 0 or >= the run count keeps all. Returns the kept runs, in run order.
+  std::vector<long long> keep_best(const std::vector<double>& scores, long long keep);
   /// The reports of all runs so far, with iteration and evaluation counts summed, the last run's loss and
   /// terms, and the stop reason of the first run that stopped early (else the last run's).
   TrainReport total() const { return total_; }
@@ -40,7 +49,18 @@ class IndependentRuns {
   TrainSpec spec_;
   std::chrono::steady_clock::time_point start_;
   std::vector<std::vector<double>> members_;
+  std::vector<std::size_t> run_begin_;  // where each kept run's models start in members_
   TrainReport total_;
 };
+
+/// The number of validation point sets that score the runs: four sets of the training's size.
+inline constexpr int validation_sets = 4;
+
+/// Collective: each run's validation loss, the mean over its models of the loss on `sets` point sets that
+/// no run trained on (sampling rounds 0 .. sets-1 of a seed of their own; every model sees the same
+/// points). It needs no reference, so it can choose among the runs (train.ensemble_keep). Leaves `loss`
+/// on the last validation set.
+std::vector<double> validation_losses(GlobalLoss& loss, const IndependentRuns& runs, const TrainSpec& spec,
+                                      int sets);
 
 }  // namespace pigx

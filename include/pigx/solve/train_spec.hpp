@@ -32,6 +32,7 @@ struct TrainSpec {
   int max_rollbacks = 5;           ///< divergence guard: consecutive rollbacks before training stops
   long long ensemble_sets = 0;  ///< the result: the mean of the last lm stage's fits to its last K point sets
   long long ensemble_runs = 1;  ///< the result: the mean over R trainings from independent starts
+  long long ensemble_keep = 0;  ///< of those, the K with the lowest validation loss (0: all R)
   long long inject_nan_at_evaluation = -1;  ///< testing only: poison evaluations from this one on (-1: never)
   long long inject_nan_count = 1;           ///< testing only: how many consecutive evaluations to poison
 };
