@@ -53,11 +53,13 @@ void IndependentRuns::add(const std::vector<std::vector<double>>& ensemble, cons
   total_.wall_s += before.wall_s;
 }
 
+std::size_t IndependentRuns::run_end(long long k) const {
+  return k + 1 < recorded() ? run_begin_[k + 1] : members_.size();
+}
+
 std::vector<const double*> IndependentRuns::members_of(long long k) const {
-  const std::size_t end =
-      k + 1 < static_cast<long long>(run_begin_.size()) ? run_begin_[k + 1] : members_.size();
   std::vector<const double*> out;
-  for (std::size_t m = run_begin_[k]; m < end; ++m) out.push_back(members_[m].data());
+  for (std::size_t m = run_begin_[k]; m < run_end(k); ++m) out.push_back(members_[m].data());
   return out;
 }
 
@@ -77,9 +79,8 @@ std::vector<long long> IndependentRuns::keep_best(const std::vector<double>& sco
   std::vector<std::vector<double>> kept;
   std::vector<std::size_t> begin;
   for (long long k : order) {
-    const std::size_t end = k + 1 < n ? run_begin_[k + 1] : members_.size();
     begin.push_back(kept.size());
-    for (std::size_t m = run_begin_[k]; m < end; ++m) kept.push_back(std::move(members_[m]));
+    for (std::size_t m = run_begin_[k]; m < run_end(k); ++m) kept.push_back(std::move(members_[m]));
   }
   members_ = std::move(kept);
   run_begin_ = std::move(begin);

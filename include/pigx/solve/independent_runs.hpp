@@ -50,6 +50,8 @@ class IndependentRuns {
   std::chrono::steady_clock::time_point start_;
   std::vector<std::vector<double>> members_;
   std::vector<std::size_t> run_begin_;  // where each kept run's models start in members_
+  // One past the last model of kept run k in members_.
+  std::size_t run_end(long long k) const;
   TrainReport total_;
 };
 
