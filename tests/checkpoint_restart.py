@@ -292,7 +292,18 @@ def runs():
                   "uninterrupted run's" % (where, f))
         check(summary(where)["rel_l2"] == s["rel_l2"], "%s: rel_l2 %s, uninterrupted %s"
               % (where, summary(where)["rel_l2"], s["rel_l2"]))
-    print("ensemble_runs: each run's checkpoint survives kills in either run and the loss of a file")
+    # train.ensemble_keep is outside the identity: the finished job, continued with keep = 1, chooses the
+    # run of lower validation loss, and its solution is that run's own.
+    solve(out, 2, extra + ["--restart", "--train.ensemble_keep=1"], stages=stages)
+    k = summary(out)
+    check(k["run_validation_loss"] == s["run_validation_loss"] and len(k["run_validation_loss"]) == 2,
+          "validation losses %s, before %s" % (k["run_validation_loss"], s["run_validation_loss"]))
+    best = 1 + int(np.argmin(s["run_validation_loss"]))
+    check(k["runs_kept"] == [best] and k["ensemble_members"] == 2, "kept %s of %s" % (k["runs_kept"], k))
+    check(k["rel_l2"] == s["run_rel_l2"][best - 1], "rel_l2 %s, run %d's own %s"
+          % (k["rel_l2"], best, s["run_rel_l2"][best - 1]))
+    print("ensemble_runs: each run's checkpoint survives kills in either run and the loss of a file; "
+          "ensemble_keep chooses among finished runs")
 
 
 os.makedirs(WORK, exist_ok=True)
