@@ -350,7 +350,7 @@ TEST(IndependentRuns, ValidationLossesScoreEveryModelOnUnseenPoints) {
   TrainReport rep;
   runs.add({}, start, rep);
   runs.add({start, p.theta}, p.theta, rep);
-  const std::vector<double> score = validation_losses(*p.loss, runs, ts, validation_sets);
+  const std::vector<double> score = validation_losses(*p.loss, runs, validation_sets);
   ASSERT_EQ(score.size(), 2u);
   std::vector<double> terms, loss_start, loss_trained;
   for (int set = 0; set < validation_sets; ++set) {

@@ -122,7 +122,7 @@ SolveReport Solver::solve(std::ostream* log) {
   }
   if (runs.count() > 1) {  // train.ensemble_keep: the best runs by their loss on validation points
     DataParallelLoss scoring(s.comm, *s.loss, &s.config.sampling);
-    runs.keep_best(validation_losses(scoring, runs, train, validation_sets), train.ensemble_keep);
+    runs.keep_best(validation_losses(scoring, runs, validation_sets), train.ensemble_keep);
     if (runs.members().size() == 1) s.theta = runs.members().front();  // one model kept: the solution
   }
   s.ensemble = runs.members().size() > 1 ? runs.members() : std::vector<std::vector<double>>{};

@@ -119,7 +119,7 @@ struct RunSelection {
 RunSelection select_runs(GlobalLoss& global, IndependentRuns& runs, const TrainSpec& spec,
                          std::ostream* log) {
   RunSelection s;
-  s.validation_loss = validation_losses(global, runs, spec, validation_sets);
+  s.validation_loss = validation_losses(global, runs, validation_sets);
   for (long long k : runs.keep_best(s.validation_loss, spec.ensemble_keep))
     s.kept.push_back(static_cast<double>(k + 1));
   if (log) {

@@ -53,6 +53,11 @@ void IndependentRuns::add(const std::vector<std::vector<double>>& ensemble, cons
   total_.wall_s += before.wall_s;
 }
 
+std::uint64_t IndependentRuns::validation_seed() const {
+  // Run r draws from independent_run_seed(seed, r), r < count(): the next one is no run's.
+  return independent_run_seed(spec_.seed, count());
+}
+
 std::size_t IndependentRuns::run_end(long long k) const {
   return k + 1 < recorded() ? run_begin_[k + 1] : members_.size();
 }
@@ -87,23 +92,18 @@ std::vector<long long> IndependentRuns::keep_best(const std::vector<double>& sco
   return order;
 }
 
-std::vector<double> validation_losses(GlobalLoss& loss, const IndependentRuns& runs, const TrainSpec& spec,
-                                      int sets) {
-  const long long n = runs.recorded();
-  std::vector<double> sum(n, 0.0), terms;
-  std::vector<long long> count(n, 0);
-  // A seed none of the runs drew its points from (run r uses independent_run_seed(seed, r), r < count).
-  const std::uint64_t seed = independent_run_seed(spec.seed, runs.count());
+std::vector<double> validation_losses(GlobalLoss& loss, const IndependentRuns& runs, int sets) {
+  std::vector<double> mean(runs.recorded(), 0.0), terms;
   for (int set = 0; set < sets; ++set) {
-    loss.resample(seed, static_cast<std::uint64_t>(set), nullptr);
-    for (long long r = 0; r < n; ++r)
-      for (const double* theta : runs.members_of(r)) {
-        sum[r] += loss.evaluate(theta + loss.view_begin(), nullptr, terms);
-        ++count[r];
-      }
+    loss.resample(runs.validation_seed(), static_cast<std::uint64_t>(set), nullptr);
+    for (long long r = 0; r < runs.recorded(); ++r) {
+      const std::vector<const double*> models = runs.members_of(r);
+      for (const double* theta : models)
+        mean[r] += loss.evaluate(theta + loss.view_begin(), nullptr, terms) /
+                   static_cast<double>(sets * models.size());
+    }
   }
-  for (long long r = 0; r < n; ++r) sum[r] /= static_cast<double>(std::max<long long>(1, count[r]));
-  return sum;
+  return mean;
 }
 
 }  // namespace pigx

@@ -34,6 +34,8 @@ class IndependentRuns {
   /// The models of the runs kept so far (every run until keep_best), run by run, in each run its members
   /// oldest first.
   const std::vector<std::vector<double>>& members() const { return members_; }
+  /// The seed of the validation points (validation_losses): one none of the runs drew its points from.
+  std::uint64_t validation_seed() const;
   /// The number of runs recorded by add() and kept by keep_best(). Not collective.
   long long recorded() const { return static_cast<long long>(run_begin_.size()); }
   /// The models of the `k`-th kept run (the k-th run until keep_best). Not collective.
@@ -59,10 +61,9 @@ class IndependentRuns {
 inline constexpr int validation_sets = 4;
 
 /// Collective: each run's validation loss, the mean over its models of the loss on `sets` point sets that
-/// no run trained on (sampling rounds 0 .. sets-1 of a seed of their own; every model sees the same
+/// no run trained on (sampling rounds 0 .. sets-1 of runs.validation_seed(); every model sees the same
 /// points). It needs no reference, so it can choose among the runs (train.ensemble_keep). Leaves `loss`
 /// on the last validation set.
-std::vector<double> validation_losses(GlobalLoss& loss, const IndependentRuns& runs, const TrainSpec& spec,
-                                      int sets);
+std::vector<double> validation_losses(GlobalLoss& loss, const IndependentRuns& runs, int sets);
 
 }  // namespace pigx
