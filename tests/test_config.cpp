@@ -399,6 +399,28 @@ TEST(Config, EnsembleKeepKey) {
                      {"train.ensemble_keep", "2", "train.ensemble_runs (1)"});
 }
 
+// model.hard_boundary: off by default, a power in [0, 2], and only where the boundary values are 0 on a
+// spatial boundary that is not periodic. It changes the model, so it is part of the checkpoint identity.
+TEST(Config, HardBoundaryKey) {
+  const auto ini = write_ini("hard.ini", kGood);
+  const CommandLine plain = read_command_line({ini}, builtin_pdes());
+  EXPECT_EQ(plain.config.model.hard_boundary, 0.0);
+  const CommandLine hard = read_command_line({ini, "--model.hard_boundary=0.5"}, builtin_pdes());
+  EXPECT_EQ(hard.config.model.hard_boundary, 0.5);
+  EXPECT_NE(checkpoint_identity(hard.config, 1, 1).model, checkpoint_identity(plain.config, 1, 1).model);
+  EXPECT_NE(checkpoint_identity(hard.config, 1, 1).config, checkpoint_identity(plain.config, 1, 1).config);
+  // At its default the key stays out of the identity: checkpoints written before it existed resume.
+  EXPECT_EQ(checkpoint_identity(plain.config, 1, 1).config.find("model.hard_boundary"), std::string::npos);
+  for (const char* bad : {"-1", "2.5"})
+    expect_input_error({ini, std::string("--model.hard_boundary=") + bad},
+                       {"model.hard_boundary", bad, "a power in [0, 2]"});
+  const auto other = write_ini("hard_other.ini", "[problem]\ntype = flow_mixing\n[model]\ngaussians = 10\n");
+  expect_input_error({other, "--model.hard_boundary=1"},
+                     {"model.hard_boundary", "1", "problem 'flow_mixing' has boundary value"});
+  expect_input_error({other, "--problem.type=allen_cahn", "--model.hard_boundary=1"},
+                     {"model.hard_boundary", "1", "has no spatial boundary that is not periodic"});
+}
+
 TEST(Config, CheckpointKeysAndRestart) {
   const auto ini = write_ini("ck.ini", kGood);
   const CommandLine plain = read_command_line({ini, "--output.dir=run7"}, builtin_pdes());

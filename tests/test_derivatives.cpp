@@ -61,6 +61,7 @@ struct InputCase {
   Activation act;
   bool periodic;
   EncoderKind enc = EncoderKind::Gaussian;
+  double hard = 0;  ///< model.hard_boundary
 };
 
 // Random points in the middle halves of the finest grid cells (4 per axis, see test::with_grid): no
@@ -82,11 +83,20 @@ TEST_P(InputDerivatives, GradientAndHessianMatchFiniteDifferences) {
   BoxOnly pde(c.dim, c.periodic);
   ModelSpec spec = small_spec(c.dim, c.cov, c.act);
   if (c.enc != EncoderKind::Gaussian) spec = test::with_grid(spec, c.enc, pde.domain());
+  spec.hard_boundary = c.hard;
   LossFunction model(pde, spec);
   const auto theta = test::random_theta(spec, model.model_box(), 3);
   const int D = c.dim, nc = taylor_size(D, 2), npts = 6;
   auto x = c.enc == EncoderKind::Gaussian ? test::random_points(pde.domain(), npts, 11)
                                           : mid_cell_points(pde.domain(), npts, 11);
+  // With a hard boundary factor g^p (p < 1: unbounded derivatives at the walls), keep the difference
+  // stencils away from the walls: points in the middle 60 % of every axis.
+  if (c.hard > 0)
+    for (int i = 0; i < npts * D; ++i) {
+      const int d = i % D;
+      const double lo = pde.domain().lo[d], ext = pde.domain().extent(d);
+      x[i] = lo + ext * (0.2 + 0.6 * (x[i] - lo) / ext);
+    }
   std::vector<double> U;
   model.evaluate_u(theta.data(), x.data(), npts, 2, U);
   for (int p = 0; p < npts; ++p) {
@@ -139,6 +149,16 @@ INSTANTIATE_TEST_SUITE_P(
                       InputCase{3, Covariance::Full, Activation::Tanh, true, EncoderKind::Both},
                       InputCase{3, Covariance::Diagonal, Activation::Sin, false, EncoderKind::Both}));
 
+// u = g(x)^p MLP(F(x)) with the hard boundary factor: square root and distance factor, every encoder.
+INSTANTIATE_TEST_SUITE_P(
+    HardBoundary, InputDerivatives,
+    ::testing::Values(InputCase{1, Covariance::Diagonal, Activation::Tanh, false, EncoderKind::Gaussian, 1.0},
+                      InputCase{2, Covariance::Diagonal, Activation::Tanh, false, EncoderKind::Gaussian, 0.5},
+                      InputCase{2, Covariance::Full, Activation::Sin, false, EncoderKind::Multigrid, 1.5},
+                      InputCase{3, Covariance::Full, Activation::Tanh, false, EncoderKind::Both, 0.5},
+                      InputCase{4, Covariance::Diagonal, Activation::Sin, false, EncoderKind::Gaussian,
+                                0.5}));
+
 // Loss terms on random points: the PDE residual, a boundary-like value term and an initial-like one.
 std::vector<TermData> random_terms(const Pde& pde, int n, unsigned seed) {
   const Box box = pde.domain();
@@ -164,11 +184,13 @@ struct ParamCase {
   Covariance cov;
   Activation act;
   EncoderKind enc = EncoderKind::Gaussian;
+  double hard = 0;  ///< model.hard_boundary
 };
 
 // The small model of a case, with its encoders.
 ModelSpec case_spec(const ParamCase& c, const Pde& pde) {
-  const ModelSpec s = small_spec(pde.dim(), c.cov, c.act, pde.outputs());
+  ModelSpec s = small_spec(pde.dim(), c.cov, c.act, pde.outputs());
+  s.hard_boundary = c.hard;
   return c.enc == EncoderKind::Gaussian ? s : test::with_grid(s, c.enc, pde.domain());
 }
 
@@ -200,6 +222,11 @@ std::vector<ParamCase> all_param_cases() {
     cases.push_back(
         {name, full ? Covariance::Full : Covariance::Diagonal, Activation::Sin, EncoderKind::Both});
   }
+  // The hard boundary factor on a time-dependent and a stationary problem.
+  cases.push_back(
+      {"nonlinear_diffusion", Covariance::Diagonal, Activation::Tanh, EncoderKind::Gaussian, 0.5});
+  cases.push_back({"nonlinear_diffusion", Covariance::Full, Activation::Sin, EncoderKind::Multigrid, 0.5});
+  cases.push_back({"helmholtz", Covariance::Full, Activation::Tanh, EncoderKind::Both, 1.0});
   return cases;
 }
 
@@ -458,8 +485,37 @@ INSTANTIATE_TEST_SUITE_P(AllPdes, ParameterGradient, ::testing::ValuesIn(all_par
                                   (i.param.act == Activation::Tanh ? "_tanh" : "_sin") +
                                   (i.param.enc == EncoderKind::Gaussian
                                        ? ""
-                                       : std::string("_") + encoder_name(i.param.enc));
+                                       : std::string("_") + encoder_name(i.param.enc)) +
+                                  (i.param.hard > 0 ? "_hard" : "");
                          });
+
+// The hard boundary factor makes u exactly 0 on the spatial boundary at every time, and only there: the
+// time axis (nonlinear diffusion's axis 0) is not a wall. A problem with no wall refuses it.
+TEST(HardBoundary, VanishesOnTheSpatialBoundaryOnly) {
+  auto pde = builtin_pdes().create("nonlinear_diffusion");
+  ModelSpec spec = small_spec(3, Covariance::Diagonal, Activation::Tanh);
+  spec.hard_boundary = 0.5;
+  LossFunction model(*pde, spec);
+  const auto theta = test::random_theta(spec, model.model_box(), 3);
+  // (x, y, t): on the walls x = -1, x = 1, y = -1, y = 1, then inside at t = 0 and t = 1.
+  const std::vector<double> wall = {-1.0, 0.3, 0.0, 1.0, -0.7, 0.5, 0.2, -1.0, 1.0, 0.4, 1.0, 0.3};
+  const std::vector<double> inside = {0.1, -0.2, 0.0, -0.5, 0.6, 1.0};
+  std::vector<double> u;
+  model.evaluate_u(theta.data(), wall.data(), 4, 0, u);
+  for (double v : u) EXPECT_EQ(v, 0.0);
+  model.evaluate_u(theta.data(), inside.data(), 2, 0, u);
+  for (double v : u) EXPECT_GT(std::abs(v), 1e-8);
+  // Without the factor the same parameters are not 0 on the walls.
+  spec.hard_boundary = 0;
+  LossFunction free_model(*pde, spec);
+  free_model.evaluate_u(theta.data(), wall.data(), 4, 0, u);
+  for (double v : u) EXPECT_GT(std::abs(v), 1e-8);
+  auto periodic = builtin_pdes().create("allen_cahn");
+  ModelSpec ps = small_spec(2, Covariance::Diagonal, Activation::Tanh);
+  ps.hard_boundary = 1;
+  for (int d = 0; d < 2; ++d) ps.periodic[d] = periodic->domain().periodic[d];
+  EXPECT_THROW(LossFunction(*periodic, ps), Error);
+}
 
 }  // namespace
 }  // namespace pigx

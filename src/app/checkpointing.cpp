@@ -31,8 +31,8 @@ bool outside_identity(const std::string& key) {
 /// True for a key added after checkpoints existed, at its default: left out of the identity, so that the
 /// checkpoints written before it still resume. Not collective.
 bool added_later_at_default(const std::string& key, const std::string& value) {
-  static const std::map<std::string, std::string> defaults = {{"train.ensemble_sets", "0"},
-                                                              {"train.ensemble_runs", "1"}};
+  static const std::map<std::string, std::string> defaults = {
+      {"train.ensemble_sets", "0"}, {"train.ensemble_runs", "1"}, {"model.hard_boundary", "0"}};
   const auto it = defaults.find(key);
   return it != defaults.end() && it->second == value;
 }
@@ -56,6 +56,7 @@ io::CheckpointIdentity checkpoint_identity(const RunConfig& c, long long paramet
     model << ", encoder " << encoder_name(m.encoder) << ", grid levels " << m.grid_levels << ", grid cells ";
     for (std::size_t i = 0; i < m.grid_cells.size(); ++i) model << (i ? "," : "") << m.grid_cells[i];
   }
+  if (m.hard_boundary > 0) model << ", hard boundary power " << m.hard_boundary;
   id.model = model.str();
   id.parameters = parameters;
   for (const auto& [key, value] : c.effective)

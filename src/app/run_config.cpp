@@ -10,6 +10,7 @@
 #include "pigx/app/subdomains.hpp"
 #include "pigx/app/validate.hpp"
 #include "pigx/core/error.hpp"
+#include "pigx/core/sampler.hpp"
 
 namespace po = boost::program_options;
 
@@ -48,6 +49,10 @@ po::options_description general_options() {
       "model.box_hi", po::value<double>()->default_value(2.0), "upper end of the model box")(
       "model.truncation", po::value<double>()->default_value(1e-8),
       "a Gaussian is cut where it falls below this fraction of its peak")(
+      "model.hard_boundary", po::value<double>()->default_value(0.0),
+      "hard zero Dirichlet boundary: u = phi(x)^p MLP(F(x)), phi a product of (x - lo)(hi - x) over the "
+      "spatial axes, vanishing on the boundary; the power p (0: off, 1: distance factor, 0.5: square-root "
+      "wall layer, as degenerate diffusion forms); needs boundary values 0")(
       "model.encoder", po::value<std::string>()->default_value("gaussian"),
       "features: gaussian | multigrid (cubic B-spline grids) | both (summed channel by channel)")(
       "model.grid_levels", po::value<int>()->default_value(4),
@@ -286,6 +291,29 @@ void read_inverse(const po::variables_map& vm, RunConfig& c) {
   c.pde->train_coefficients(names);
 }
 
+// model.hard_boundary forces u = 0 on the spatial boundary: refuse it where the problem's boundary
+// values are not zero (checked at a fixed sample of boundary points) or where there is no such boundary.
+void check_hard_boundary(const RunConfig& c) {
+  if (c.model.hard_boundary == 0) return;
+  const Pde& pde = *c.pde;
+  const Box box = pde.domain();
+  const std::string value = c.effective.at("model.hard_boundary");
+  require(boundary_faces(box, pde.time_axis()) > 0, "model.hard_boundary", value,
+          "0: problem '" + c.problem + "' has no spatial boundary that is not periodic");
+  auto rng = make_stream(0, 0, 0);
+  std::vector<double> pts;
+  sample_boundary(box, pde.time_axis(), 256, rng, pts);
+  const int D = pde.dim(), O = pde.outputs();
+  std::vector<double> u(O);
+  for (std::size_t i = 0; i < pts.size() / D; ++i) {
+    pde.boundary_value(&pts[i * D], u.data());
+    for (int o = 0; o < O; ++o)
+      require(std::fabs(u[o]) <= 1e-10, "model.hard_boundary", value,
+              cat("0: problem '", c.problem, "' has boundary value ", u[o],
+                  " (not 0) at a boundary point, and the factor forces u = 0 there"));
+  }
+}
+
 std::string value_text(const po::variable_value& v) {
   const auto& a = v.value();
   if (auto p = boost::any_cast<std::string>(&a)) return *p;
@@ -480,6 +508,7 @@ CommandLine read_command_line(const std::vector<std::string>& args, const PdeReg
   m.model_lo = get<double>(vm, "model.box_lo");
   m.model_hi = get<double>(vm, "model.box_hi");
   m.truncation = get<double>(vm, "model.truncation");
+  m.hard_boundary = get<double>(vm, "model.hard_boundary");
   m.encoder = parse_encoder("model.encoder", get<std::string>(vm, "model.encoder"));
   m.grid_levels = get<int>(vm, "model.grid_levels");
   m.grid_cells = parse_counts("model.grid_cells", get<std::string>(vm, "model.grid_cells"),
@@ -489,6 +518,7 @@ CommandLine read_command_line(const std::vector<std::string>& args, const PdeReg
   for (int d = 0; d < m.dim; ++d) m.periodic[d] = domain.periodic[d];
   read_inverse(vm, c);
   m.validate();
+  check_hard_boundary(c);
 
   SamplingSpec& s = c.sampling;
   s.residual = get<long long>(vm, "sampling.residual");

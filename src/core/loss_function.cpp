@@ -20,6 +20,7 @@ LossFunction::LossFunction(const Pde& pde, const ModelSpec& spec, const Box& dom
       spec_(spec),
       layout_(ParamLayout::from_spec(spec)),
       map_(make_affine_map(domain, spec.model_lo, spec.model_hi)),
+      factor_(make_boundary_factor(pde.domain(), pde.time_axis(), spec.hard_boundary)),
       encoder_(make_encoders(spec, domain, map_)) {
   PIGX_CHECK_INPUT(spec.dim == pde.dim(), "model.dim = ", spec.dim, " does not match the input dimension ",
                    pde.dim(), " of problem '", pde.name(), "'");
@@ -28,6 +29,8 @@ LossFunction::LossFunction(const Pde& pde, const ModelSpec& spec, const Box& dom
   PIGX_CHECK_INPUT(layout_.ncoef == static_cast<int>(pde.trained_coefficients().size()), "the model holds ",
                    layout_.ncoef, " trained coefficients but problem '", pde.name(), "' trains ",
                    pde.trained_coefficients().size());
+  PIGX_CHECK_INPUT(spec.hard_boundary == 0 || factor_.active(), "model.hard_boundary = ", spec.hard_boundary,
+                   " needs a spatial axis that is not periodic; problem '", pde.name(), "' has none");
   theta_d_ = View1("pigx::LossFunction::theta", layout_.total);
   grad_d_ = View1("pigx::LossFunction::grad", layout_.total);
   mlp_grad_.resize(layout_.mlp_desc.size);
@@ -165,6 +168,7 @@ HeadArgs LossFunction::head_args(std::size_t t, bool gradient) {
   for (int j = 0; j < layout_.ncoef; ++j) a.coefficients[j] = coef_values_[j];
   a.coef_offset = layout_.coefficients;
   a.coef_grad = coef_grad_.data();
+  a.factor = factor_;
   return a;
 }
 
@@ -337,6 +341,8 @@ void LossFunction::evaluate_u(const double* theta, const double* points, long lo
     encoder_.forward(b, F, false);
     const View1 th = theta_d_;
     const std::size_t off = layout_.mlp;
+    const BoundaryFactor factor = factor_;
+    const View2 bx = b.x;
     Kokkos::parallel_for(
         "pigx::LossFunction::evaluate_u", Range(0, b.n), KOKKOS_LAMBDA(int p) {
           double Fp[kMaxChannels * kMaxComp], Up[kMaxOutputs * kMaxComp];
@@ -344,6 +350,9 @@ void LossFunction::evaluate_u(const double* theta, const double* points, long lo
             for (int j = 0; j < nc; ++j) Fp[c * nc + j] = F(p, c, j);
           MlpScratch scratch;
           mlp_forward(m, th.data() + off, D, order, Fp, scratch, Up);
+          double x[kMaxDim];
+          for (int d = 0; d < D; ++d) x[d] = bx(p, d);
+          factor.apply(x, D, order, O, Up);
           for (int j = 0; j < O * nc; ++j) U(p, j) = Up[j];
         });
     auto hU = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), U);

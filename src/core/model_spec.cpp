@@ -85,6 +85,9 @@ void ModelSpec::validate() const {
   if (!(model_hi > model_lo)) throw_input_error("model.box", cat(model_lo, ",", model_hi), "lo < hi");
   if (!(truncation > 0 && truncation < 1))
     throw_input_error("model.truncation", std::to_string(truncation), "a value in (0, 1)");
+  if (!(hard_boundary >= 0 && hard_boundary <= 2))
+    throw_input_error("model.hard_boundary", std::to_string(hard_boundary),
+                      "a power in [0, 2] (0: off, 1: distance factor, 0.5: square-root wall layer)");
   if (!has_grid()) return validate_coefficients();
   if (grid_levels < 1 || grid_levels > kMaxGridLevels)
     throw_input_error("model.grid_levels", std::to_string(grid_levels),

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "pigx/core/boundary_factor.hpp"
 #include "pigx/core/gaussian_encoder.hpp"
 #include "pigx/core/model_spec.hpp"
 #include "pigx/core/pde.hpp"
@@ -107,6 +108,7 @@ class LossFunction {
   ModelSpec spec_;
   ParamLayout layout_;
   AffineMap map_;
+  BoundaryFactor factor_;  ///< hard zero boundary (model.hard_boundary), inactive by default
   EncoderSum encoder_;
   std::vector<TermData> terms_;
   std::vector<int> begin_;  // first batch row of each term

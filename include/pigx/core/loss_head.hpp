@@ -4,6 +4,7 @@
 
 #include <type_traits>
 
+#include "pigx/core/boundary_factor.hpp"
 #include "pigx/core/coefficient.hpp"
 #include "pigx/core/dual.hpp"
 #include "pigx/core/gaussian_encoder.hpp"
@@ -34,10 +35,11 @@ struct HeadArgs {
   double coefficients[kMaxCoefficients] = {};  ///< their current values
   std::size_t coef_offset = 0;                 ///< their first index in the parameter vector
   double* coef_grad = nullptr;                 ///< out: added coefficient gradient (host, ncoef entries)
+  BoundaryFactor factor;                       ///< hard zero boundary: u = g(x) MLP (inactive: u = MLP)
 };
 
-/// Shared start of every head: the point's features through the MLP (U, keeping the scratch for the
-/// reverse pass) and its physical coordinates x.
+/// Shared start of every head: the point's features through the MLP and the boundary factor (U, keeping
+/// the scratch for the reverse pass) and its physical coordinates x.
 KOKKOS_INLINE_FUNCTION void head_forward(const HeadArgs& a, int p, MlpScratch& s, double* U, double* x) {
   const int nc = taylor_size(a.dim, a.order), K = a.mlp.width[0];
   double Fp[kMaxChannels * kMaxComp];
@@ -45,6 +47,15 @@ KOKKOS_INLINE_FUNCTION void head_forward(const HeadArgs& a, int p, MlpScratch& s
     for (int j = 0; j < nc; ++j) Fp[c * nc + j] = a.F(p, c, j);
   mlp_forward(a.mlp, a.theta.data() + a.mlp_offset, a.dim, a.order, Fp, s, U);
   for (int d = 0; d < a.dim; ++d) x[d] = a.batch.x(p, d);
+  a.factor.apply(x, a.dim, a.order, a.outputs, U);
+}
+
+/// Shared end of every head: the adjoint Ubar of u's Taylor data (overwritten) through the boundary factor
+/// and the MLP, adding MLP parameter adjoints to grad and writing the feature adjoints Fb.
+KOKKOS_INLINE_FUNCTION void head_reverse(const HeadArgs& a, const double* x, MlpScratch& s, double* Ubar,
+                                         double* grad, double* Fb) {
+  a.factor.apply_adjoint(x, a.dim, a.order, a.outputs, Ubar);
+  mlp_reverse(a.mlp, a.theta.data() + a.mlp_offset, a.dim, a.order, s, Ubar, grad, Fb);
 }
 
 /// Writes a point's feature adjoint [channels][nc] into a.Fbar.
@@ -84,7 +95,6 @@ struct HeadKernel : ArraySum {
   KOKKOS_INLINE_FUNCTION void operator()(int i, double* sum) const {
     const int p = a.begin + i;
     const int nc = taylor_size(a.dim, a.order), O = a.outputs;
-    const double* theta = a.theta.data() + a.mlp_offset;
     double U[kMaxOutputs * kMaxComp], x[kMaxDim];
     MlpScratch s;
     head_forward(a, p, s, U, x);
@@ -107,7 +117,7 @@ struct HeadKernel : ArraySum {
       Ubar[j] = 2 * a.scale * acc;
     }
     double Fb[kMaxChannels * kMaxComp];
-    mlp_reverse(a.mlp, theta, a.dim, a.order, s, Ubar, sum + 1, Fb);
+    head_reverse(a, x, s, Ubar, sum + 1, Fb);
     store_feature_adjoint(a, p, Fb);
   }
 };
@@ -142,7 +152,6 @@ struct JacobianHeadKernel {
   KOKKOS_INLINE_FUNCTION void operator()(int i) const {
     const int p = a.begin + i;
     const int nc = taylor_size(a.dim, a.order), O = a.outputs;
-    const double* theta = a.theta.data() + a.mlp_offset;
     double U[kMaxOutputs * kMaxComp], x[kMaxDim];
     MlpScratch s;
     head_forward(a, p, s, U, x);
@@ -155,7 +164,7 @@ struct JacobianHeadKernel {
     double Ubar[kMaxOutputs * kMaxComp];
     for (int j = 0; j < O * nc; ++j) Ubar[j] = sq * Jr[j];
     double Fb[kMaxChannels * kMaxComp];
-    mlp_reverse(a.mlp, theta, a.dim, a.order, s, Ubar, &J(p, a.mlp_offset), Fb);
+    head_reverse(a, x, s, Ubar, &J(p, a.mlp_offset), Fb);
     store_feature_adjoint(a, p, Fb);
   }
 };

@@ -48,6 +48,8 @@ struct ModelSpec {
   double model_lo = 0.0;     ///< the physical domain is mapped onto [model_lo, model_hi]^dim
   double model_hi = 2.0;
   double truncation = 1e-8;  ///< a Gaussian is cut where it falls below this fraction of its peak
+  /// Power p of the hard zero boundary factor: u = phi(x)^p MLP(F(x)) (boundary_factor.hpp); 0: off.
+  double hard_boundary = 0.0;
   /// Initial values of the trained PDE coefficients (inverse problems; empty: none), stored after the MLP.
   std::vector<double> coefficients;
   EncoderKind encoder = EncoderKind::Gaussian;  ///< features: Gaussians, multigrid, or both summed

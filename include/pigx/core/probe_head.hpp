@@ -71,7 +71,7 @@ struct ProbeReverseKernel : ArraySum {
     pull_back(i, x, U, Ubar, cbar);
     for (int j = 0; j < a.ncoef; ++j) sum[a.mlp.size + j] += cbar[j];
     double Fb[kMaxChannels * kMaxComp];
-    mlp_reverse(a.mlp, a.theta.data() + a.mlp_offset, a.dim, a.order, s, Ubar, sum, Fb);
+    head_reverse(a, x, s, Ubar, sum, Fb);
     store_feature_adjoint(a, p, Fb);
   }
 };
@@ -92,7 +92,7 @@ struct ProbeJacobianKernel {
     pull.pull_back(i, x, U, Ubar, cbar);
     for (int j = 0; j < a.ncoef; ++j) J(p, a.coef_offset + j) = cbar[j];
     double Fb[kMaxChannels * kMaxComp];
-    mlp_reverse(a.mlp, a.theta.data() + a.mlp_offset, a.dim, a.order, s, Ubar, &J(p, a.mlp_offset), Fb);
+    head_reverse(a, x, s, Ubar, &J(p, a.mlp_offset), Fb);
     store_feature_adjoint(a, p, Fb);
   }
 };
