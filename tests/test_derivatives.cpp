@@ -61,7 +61,8 @@ struct InputCase {
   Activation act;
   bool periodic;
   EncoderKind enc = EncoderKind::Gaussian;
-  double hard = 0;  ///< model.hard_boundary
+  double hard = 0;   ///< model.hard_boundary
+  double onset = 0;  ///< model.hard_boundary_onset (on nonlinear diffusion's box, t the last axis)
 };
 
 // Random points in the middle halves of the finest grid cells (4 per axis, see test::with_grid): no
@@ -80,10 +81,13 @@ class InputDerivatives : public ::testing::TestWithParam<InputCase> {};
 
 TEST_P(InputDerivatives, GradientAndHessianMatchFiniteDifferences) {
   const InputCase c = GetParam();
-  BoxOnly pde(c.dim, c.periodic);
+  std::unique_ptr<Pde> problem = c.onset > 0 ? builtin_pdes().create("nonlinear_diffusion")
+                                             : std::make_unique<BoxOnly>(c.dim, c.periodic);
+  const Pde& pde = *problem;
   ModelSpec spec = small_spec(c.dim, c.cov, c.act);
   if (c.enc != EncoderKind::Gaussian) spec = test::with_grid(spec, c.enc, pde.domain());
   spec.hard_boundary = c.hard;
+  spec.hard_boundary_onset = c.onset;
   LossFunction model(pde, spec);
   const auto theta = test::random_theta(spec, model.model_box(), 3);
   const int D = c.dim, nc = taylor_size(D, 2), npts = 6;
@@ -156,8 +160,10 @@ INSTANTIATE_TEST_SUITE_P(
                       InputCase{2, Covariance::Diagonal, Activation::Tanh, false, EncoderKind::Gaussian, 0.5},
                       InputCase{2, Covariance::Full, Activation::Sin, false, EncoderKind::Multigrid, 1.5},
                       InputCase{3, Covariance::Full, Activation::Tanh, false, EncoderKind::Both, 0.5},
-                      InputCase{4, Covariance::Diagonal, Activation::Sin, false, EncoderKind::Gaussian,
-                                0.5}));
+                      InputCase{4, Covariance::Diagonal, Activation::Sin, false, EncoderKind::Gaussian, 0.5},
+                      // the onset (t in [0, 1]): tau 0.3 so that the stencils resolve exp(-t / tau)
+                      InputCase{3, Covariance::Diagonal, Activation::Tanh, false, EncoderKind::Gaussian, 0.5, 0.3},
+                      InputCase{3, Covariance::Full, Activation::Sin, false, EncoderKind::Multigrid, 1.0, 0.3}));
 
 // Loss terms on random points: the PDE residual, a boundary-like value term and an initial-like one.
 std::vector<TermData> random_terms(const Pde& pde, int n, unsigned seed) {
@@ -184,13 +190,15 @@ struct ParamCase {
   Covariance cov;
   Activation act;
   EncoderKind enc = EncoderKind::Gaussian;
-  double hard = 0;  ///< model.hard_boundary
+  double hard = 0;   ///< model.hard_boundary
+  double onset = 0;  ///< model.hard_boundary_onset
 };
 
 // The small model of a case, with its encoders.
 ModelSpec case_spec(const ParamCase& c, const Pde& pde) {
   ModelSpec s = small_spec(pde.dim(), c.cov, c.act, pde.outputs());
   s.hard_boundary = c.hard;
+  s.hard_boundary_onset = c.onset;
   return c.enc == EncoderKind::Gaussian ? s : test::with_grid(s, c.enc, pde.domain());
 }
 
@@ -225,7 +233,7 @@ std::vector<ParamCase> all_param_cases() {
   // The hard boundary factor on a time-dependent and a stationary problem.
   cases.push_back(
       {"nonlinear_diffusion", Covariance::Diagonal, Activation::Tanh, EncoderKind::Gaussian, 0.5});
-  cases.push_back({"nonlinear_diffusion", Covariance::Full, Activation::Sin, EncoderKind::Multigrid, 0.5});
+  cases.push_back({"nonlinear_diffusion", Covariance::Full, Activation::Sin, EncoderKind::Multigrid, 0.5, 0.2});
   cases.push_back({"helmholtz", Covariance::Full, Activation::Tanh, EncoderKind::Both, 1.0});
   return cases;
 }
@@ -510,6 +518,18 @@ TEST(HardBoundary, VanishesOnTheSpatialBoundaryOnly) {
   LossFunction free_model(*pde, spec);
   free_model.evaluate_u(theta.data(), wall.data(), 4, 0, u);
   for (double v : u) EXPECT_GT(std::abs(v), 1e-8);
+  // With an onset tau the walls close in time: u = exp(-t / tau) N on a wall, N there at t = 0.
+  std::vector<double> free_u, onset_u;
+  const std::vector<double> walls_t0 = {-1.0, 0.3, 0.0, 0.4, 1.0, 0.0}, walls_t1 = {-1.0, 0.3, 1.0, 0.4, 1.0, 1.0};
+  spec.hard_boundary = 0.5;
+  spec.hard_boundary_onset = 0.1;
+  LossFunction onset_model(*pde, spec);
+  for (const auto* pts : {&walls_t0, &walls_t1}) {
+    free_model.evaluate_u(theta.data(), pts->data(), 2, 0, free_u);
+    onset_model.evaluate_u(theta.data(), pts->data(), 2, 0, onset_u);
+    const double decay = pts == &walls_t0 ? 1.0 : std::exp(-10.0);
+    for (int i = 0; i < 2; ++i) EXPECT_NEAR(onset_u[i], decay * free_u[i], 1e-15 * std::abs(free_u[i]));
+  }
   auto periodic = builtin_pdes().create("allen_cahn");
   ModelSpec ps = small_spec(2, Covariance::Diagonal, Activation::Tanh);
   ps.hard_boundary = 1;

@@ -2,6 +2,8 @@
 // g(x) = phi(x)^p, phi(x) = prod_d (x_d - lo_d)(hi_d - x_d) / (extent_d / 2)^2 over the non-periodic
 // spatial axes, so that u = g N vanishes on the spatial boundary for any parameters. p = 1 is the usual
 // distance factor; p = 1/2 gives u ~ sqrt(distance) at the wall, the layer degenerate diffusion forms.
+// With an onset time tau, g = phi^p + (1 - phi^p) exp(-(t - t0) / tau): g = 1 at t = t0, so an initial
+// value that is not 0 on the walls stays free, and the walls close within a few tau.
 // Device code: applied to the Taylor data after the MLP, and its transpose to their adjoints before it.
 #pragma once
 
@@ -16,6 +18,9 @@ struct BoundaryFactor {
   int axis[kMaxDim] = {};
   double lo[kMaxDim] = {}, hi[kMaxDim] = {};
   double power = 1.0;
+  int time_axis = -1;  ///< the time axis (for the onset), or -1
+  double t0 = 0;       ///< start time
+  double onset = 0;    ///< onset time tau; 0: g = phi^p at all times
 
   /// Whether the factor multiplies the output.
   KOKKOS_INLINE_FUNCTION bool active() const { return naxes > 0; }
@@ -43,13 +48,34 @@ struct BoundaryFactor {
       return r;
     };
     G[0] = rest(-1, -1);
-    if (order < 1) return;
-    for (int a = 0; a < naxes; ++a) G[grad_index(axis[a])] = q1[a] * rest(a, -1);
-    if (order < 2) return;
-    for (int a = 0; a < naxes; ++a) {
-      G[hess_index(dim, axis[a], axis[a])] = q2[a] * rest(a, -1);
-      for (int b = a + 1; b < naxes; ++b) G[hess_index(dim, axis[a], axis[b])] = q1[a] * q1[b] * rest(a, b);
+    if (order >= 1)
+      for (int a = 0; a < naxes; ++a) G[grad_index(axis[a])] = q1[a] * rest(a, -1);
+    if (order >= 2)
+      for (int a = 0; a < naxes; ++a) {
+        G[hess_index(dim, axis[a], axis[a])] = q2[a] * rest(a, -1);
+        for (int b = a + 1; b < naxes; ++b)
+          G[hess_index(dim, axis[a], axis[b])] = q1[a] * q1[b] * rest(a, b);
+      }
+    if (onset > 0 && time_axis >= 0) blend_onset(x[time_axis], dim, order, G);
+  }
+
+  /// G <- G (1 - e) + e with e = exp(-(t - t0) / tau); G holds phi^p's Taylor data (no t dependence).
+  KOKKOS_INLINE_FUNCTION void blend_onset(double t, int dim, int order, double* G) const {
+    const double e = math::exp(-(t - t0) / onset), e1 = -e / onset, e2 = e / (onset * onset);
+    const int ta = time_axis;
+    const double P = G[0];
+    if (order >= 2) {
+      for (int a = 0; a < dim; ++a)
+        for (int b = a; b < dim; ++b) G[hess_index(dim, a, b)] *= 1 - e;
+      for (int a = 0; a < dim; ++a)
+        if (a != ta) G[hess_index(dim, a, ta)] = -G[grad_index(a)] * e1;
+      G[hess_index(dim, ta, ta)] = (1 - P) * e2;
     }
+    if (order >= 1) {
+      for (int a = 0; a < dim; ++a) G[grad_index(a)] *= 1 - e;
+      G[grad_index(ta)] = (1 - P) * e1;
+    }
+    G[0] = P * (1 - e) + e;
   }
 
   /// U <- g U for every output: U holds [outputs][nc] Taylor data of N on entry, of u on exit.
@@ -101,11 +127,15 @@ struct BoundaryFactor {
   }
 };
 
-/// The factor of a problem's box: every axis that is neither the time axis nor periodic; power p.
-inline BoundaryFactor make_boundary_factor(const Box& domain, int time_axis, double power) {
+/// The factor of a problem's box: every axis that is neither the time axis nor periodic; power p; onset
+/// time tau from the start of the time axis (0: none).
+inline BoundaryFactor make_boundary_factor(const Box& domain, int time_axis, double power, double onset = 0) {
   BoundaryFactor g;
   if (!(power > 0)) return g;
   g.power = power;
+  g.time_axis = time_axis;
+  g.t0 = time_axis >= 0 ? domain.lo[time_axis] : 0;
+  g.onset = time_axis >= 0 ? onset : 0;
   for (int d = 0; d < domain.dim; ++d) {
     if (d == time_axis || domain.periodic[d]) continue;
     g.axis[g.naxes] = d;
