@@ -62,7 +62,7 @@ struct InputCase {
   bool periodic;
   EncoderKind enc = EncoderKind::Gaussian;
   double hard = 0;   ///< model.hard_boundary
-  double onset = 0;  ///< model.hard_boundary_onset (on nonlinear diffusion's box, t the last axis)
+  double growth = 0;  ///< model.hard_boundary_growth (on nonlinear diffusion's box, t the last axis)
 };
 
 // Random points in the middle halves of the finest grid cells (4 per axis, see test::with_grid): no
@@ -81,13 +81,13 @@ class InputDerivatives : public ::testing::TestWithParam<InputCase> {};
 
 TEST_P(InputDerivatives, GradientAndHessianMatchFiniteDifferences) {
   const InputCase c = GetParam();
-  std::unique_ptr<Pde> problem = c.onset > 0 ? builtin_pdes().create("nonlinear_diffusion")
+  std::unique_ptr<Pde> problem = c.growth > 0 ? builtin_pdes().create("nonlinear_diffusion")
                                              : std::make_unique<BoxOnly>(c.dim, c.periodic);
   const Pde& pde = *problem;
   ModelSpec spec = small_spec(c.dim, c.cov, c.act);
   if (c.enc != EncoderKind::Gaussian) spec = test::with_grid(spec, c.enc, pde.domain());
   spec.hard_boundary = c.hard;
-  spec.hard_boundary_onset = c.onset;
+  spec.hard_boundary_growth = c.growth;
   LossFunction model(pde, spec);
   const auto theta = test::random_theta(spec, model.model_box(), 3);
   const int D = c.dim, nc = taylor_size(D, 2), npts = 6;
@@ -161,7 +161,7 @@ INSTANTIATE_TEST_SUITE_P(
                       InputCase{2, Covariance::Full, Activation::Sin, false, EncoderKind::Multigrid, 1.5},
                       InputCase{3, Covariance::Full, Activation::Tanh, false, EncoderKind::Both, 0.5},
                       InputCase{4, Covariance::Diagonal, Activation::Sin, false, EncoderKind::Gaussian, 0.5},
-                      // the onset (t in [0, 1]): tau 0.3 so that the stencils resolve exp(-t / tau)
+                      // the wall layer's growth (t in [0, 1])
                       InputCase{3, Covariance::Diagonal, Activation::Tanh, false, EncoderKind::Gaussian, 0.5, 0.3},
                       InputCase{3, Covariance::Full, Activation::Sin, false, EncoderKind::Multigrid, 1.0, 0.3}));
 
@@ -191,14 +191,14 @@ struct ParamCase {
   Activation act;
   EncoderKind enc = EncoderKind::Gaussian;
   double hard = 0;   ///< model.hard_boundary
-  double onset = 0;  ///< model.hard_boundary_onset
+  double growth = 0;  ///< model.hard_boundary_growth
 };
 
 // The small model of a case, with its encoders.
 ModelSpec case_spec(const ParamCase& c, const Pde& pde) {
   ModelSpec s = small_spec(pde.dim(), c.cov, c.act, pde.outputs());
   s.hard_boundary = c.hard;
-  s.hard_boundary_onset = c.onset;
+  s.hard_boundary_growth = c.growth;
   return c.enc == EncoderKind::Gaussian ? s : test::with_grid(s, c.enc, pde.domain());
 }
 
@@ -518,18 +518,23 @@ TEST(HardBoundary, VanishesOnTheSpatialBoundaryOnly) {
   LossFunction free_model(*pde, spec);
   free_model.evaluate_u(theta.data(), wall.data(), 4, 0, u);
   for (double v : u) EXPECT_GT(std::abs(v), 1e-8);
-  // With an onset tau the walls close in time: u = exp(-t / tau) N on a wall, N there at t = 0.
-  std::vector<double> free_u, onset_u;
-  const std::vector<double> walls_t0 = {-1.0, 0.3, 0.0, 0.4, 1.0, 0.0}, walls_t1 = {-1.0, 0.3, 1.0, 0.4, 1.0, 1.0};
+  // With a growing wall layer, g = (phi / (phi + c t))^p: u = N everywhere at t = 0, walls included (the
+  // initial value is free), u = 0 on the walls at t > 0, and inside u = (phi / (phi + c t))^p N.
+  std::vector<double> free_u, grown_u;
+  const std::vector<double> at_t0 = {-1.0, 0.3, 0.0, 0.4, 1.0, 0.0, 0.1, -0.2, 0.0};
+  const std::vector<double> later = {-1.0, 0.3, 0.5, 0.4, 1.0, 1.0, 0.1, -0.2, 0.5};
   spec.hard_boundary = 0.5;
-  spec.hard_boundary_onset = 0.1;
-  LossFunction onset_model(*pde, spec);
-  for (const auto* pts : {&walls_t0, &walls_t1}) {
-    free_model.evaluate_u(theta.data(), pts->data(), 2, 0, free_u);
-    onset_model.evaluate_u(theta.data(), pts->data(), 2, 0, onset_u);
-    const double decay = pts == &walls_t0 ? 1.0 : std::exp(-10.0);
-    for (int i = 0; i < 2; ++i) EXPECT_NEAR(onset_u[i], decay * free_u[i], 1e-15 * std::abs(free_u[i]));
-  }
+  spec.hard_boundary_growth = 0.2;
+  LossFunction grown(*pde, spec);
+  free_model.evaluate_u(theta.data(), at_t0.data(), 3, 0, free_u);
+  grown.evaluate_u(theta.data(), at_t0.data(), 3, 0, grown_u);
+  for (int i = 0; i < 3; ++i) EXPECT_NEAR(grown_u[i], free_u[i], 1e-15 * std::abs(free_u[i]));
+  free_model.evaluate_u(theta.data(), later.data(), 3, 0, free_u);
+  grown.evaluate_u(theta.data(), later.data(), 3, 0, grown_u);
+  EXPECT_EQ(grown_u[0], 0.0);
+  EXPECT_EQ(grown_u[1], 0.0);
+  const double phi = (1 - 0.01) * (1 - 0.04);
+  EXPECT_NEAR(grown_u[2], std::sqrt(phi / (phi + 0.2 * 0.5)) * free_u[2], 1e-14 * std::abs(free_u[2]));
   auto periodic = builtin_pdes().create("allen_cahn");
   ModelSpec ps = small_spec(2, Covariance::Diagonal, Activation::Tanh);
   ps.hard_boundary = 1;

@@ -33,7 +33,7 @@ bool outside_identity(const std::string& key) {
 bool added_later_at_default(const std::string& key, const std::string& value) {
   static const std::map<std::string, std::string> defaults = {
       {"train.ensemble_sets", "0"}, {"train.ensemble_runs", "1"}, {"model.hard_boundary", "0"},
-      {"model.hard_boundary_onset", "0"}};
+      {"model.hard_boundary_growth", "0"}};
   const auto it = defaults.find(key);
   return it != defaults.end() && it->second == value;
 }
@@ -58,7 +58,7 @@ io::CheckpointIdentity checkpoint_identity(const RunConfig& c, long long paramet
     for (std::size_t i = 0; i < m.grid_cells.size(); ++i) model << (i ? "," : "") << m.grid_cells[i];
   }
   if (m.hard_boundary > 0) model << ", hard boundary power " << m.hard_boundary;
-  if (m.hard_boundary_onset > 0) model << ", onset " << m.hard_boundary_onset;
+  if (m.hard_boundary_growth > 0) model << ", wall layer growth " << m.hard_boundary_growth;
   id.model = model.str();
   id.parameters = parameters;
   for (const auto& [key, value] : c.effective)

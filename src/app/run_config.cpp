@@ -53,9 +53,9 @@ po::options_description general_options() {
       "hard zero Dirichlet boundary: u = phi(x)^p MLP(F(x)), phi a product of (x - lo)(hi - x) over the "
       "spatial axes, vanishing on the boundary; the power p (0: off, 1: distance factor, 0.5: square-root "
       "wall layer, as degenerate diffusion forms); needs boundary values 0")(
-      "model.hard_boundary_onset", po::value<double>()->default_value(0.0),
-      "time tau over which the hard boundary closes: u = (phi^p + (1 - phi^p) exp(-(t - t0)/tau)) MLP, so "
-      "an initial value that is not 0 on the walls is fitted at t = t0 (0: closed from the start)")(
+      "model.hard_boundary_growth", po::value<double>()->default_value(0.0),
+      "growth rate c of the hard boundary's wall layer: u = (phi / (phi + c (t - t0)))^p MLP, free at "
+      "t = t0, so an initial value that is not 0 on the walls is fitted (0: u = phi^p MLP at all times)")(
       "model.encoder", po::value<std::string>()->default_value("gaussian"),
       "features: gaussian | multigrid (cubic B-spline grids) | both (summed channel by channel)")(
       "model.grid_levels", po::value<int>()->default_value(4),
@@ -303,8 +303,8 @@ void check_hard_boundary(const RunConfig& c) {
   const std::string value = c.effective.at("model.hard_boundary");
   require(boundary_faces(box, pde.time_axis()) > 0, "model.hard_boundary", value,
           "0: problem '" + c.problem + "' has no spatial boundary that is not periodic");
-  require(c.model.hard_boundary_onset == 0 || pde.time_axis() >= 0, "model.hard_boundary_onset",
-          c.effective.at("model.hard_boundary_onset"), "0: problem '" + c.problem + "' has no time axis");
+  require(c.model.hard_boundary_growth == 0 || pde.time_axis() >= 0, "model.hard_boundary_growth",
+          c.effective.at("model.hard_boundary_growth"), "0: problem '" + c.problem + "' has no time axis");
   auto rng = make_stream(0, 0, 0);
   std::vector<double> pts;
   sample_boundary(box, pde.time_axis(), 256, rng, pts);
@@ -514,7 +514,7 @@ CommandLine read_command_line(const std::vector<std::string>& args, const PdeReg
   m.model_hi = get<double>(vm, "model.box_hi");
   m.truncation = get<double>(vm, "model.truncation");
   m.hard_boundary = get<double>(vm, "model.hard_boundary");
-  m.hard_boundary_onset = get<double>(vm, "model.hard_boundary_onset");
+  m.hard_boundary_growth = get<double>(vm, "model.hard_boundary_growth");
   m.encoder = parse_encoder("model.encoder", get<std::string>(vm, "model.encoder"));
   m.grid_levels = get<int>(vm, "model.grid_levels");
   m.grid_cells = parse_counts("model.grid_cells", get<std::string>(vm, "model.grid_cells"),

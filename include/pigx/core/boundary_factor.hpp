@@ -2,8 +2,9 @@
 // g(x) = phi(x)^p, phi(x) = prod_d (x_d - lo_d)(hi_d - x_d) / (extent_d / 2)^2 over the non-periodic
 // spatial axes, so that u = g N vanishes on the spatial boundary for any parameters. p = 1 is the usual
 // distance factor; p = 1/2 gives u ~ sqrt(distance) at the wall, the layer degenerate diffusion forms.
-// With an onset time tau, g = phi^p + (1 - phi^p) exp(-(t - t0) / tau): g = 1 at t = t0, so an initial
-// value that is not 0 on the walls stays free, and the walls close within a few tau.
+// With a growth rate c, g = (phi / (phi + c (t - t0)))^p: g = 1 at t = t0, so an initial value that is not
+// 0 on the walls stays free, and later the walls close within a layer of phi-width c (t - t0), as a
+// diffusive wall layer grows; away from the walls g stays near 1.
 // Device code: applied to the Taylor data after the MLP, and its transpose to their adjoints before it.
 #pragma once
 
@@ -18,9 +19,9 @@ struct BoundaryFactor {
   int axis[kMaxDim] = {};
   double lo[kMaxDim] = {}, hi[kMaxDim] = {};
   double power = 1.0;
-  int time_axis = -1;  ///< the time axis (for the onset), or -1
+  int time_axis = -1;  ///< the time axis (for the growth), or -1
   double t0 = 0;       ///< start time
-  double onset = 0;    ///< onset time tau; 0: g = phi^p at all times
+  double growth = 0;   ///< growth rate c of the wall layer; 0: g = phi^p at all times
 
   /// Whether the factor multiplies the output.
   KOKKOS_INLINE_FUNCTION bool active() const { return naxes > 0; }
@@ -28,54 +29,62 @@ struct BoundaryFactor {
   /// Taylor data G[taylor_size(dim, order)] of g at the physical point x.
   KOKKOS_INLINE_FUNCTION void taylor(const double* x, int dim, int order, double* G) const {
     const int nc = taylor_size(dim, order);
-    for (int j = 0; j < nc; ++j) G[j] = 0;
-    // g = prod_k q_k(x_{axis k}) with q = f^p; q1, q2 are its first and second derivatives.
-    double q[kMaxDim], q1[kMaxDim], q2[kMaxDim];
+    double R[kMaxComp];
+    wall_ratio(x, dim, order, R);
+    // g = R^p. At R = 0 (a wall) the derivatives of R^p (p < 2) are unbounded: evaluate them just inside.
+    const double Rs = R[0] > 1e-14 ? R[0] : 1e-14, Rp = math::exp(power * math::log(Rs));
+    const double d1 = power * Rp / Rs, d2 = power * (power - 1) * Rp / (Rs * Rs);
+    G[0] = R[0] > 0 ? math::exp(power * math::log(R[0])) : 0.0;
+    for (int j = 1; j < nc; ++j) G[j] = d1 * R[j];
+    if (order >= 2)
+      for (int a = 0; a < dim; ++a)
+        for (int b = a; b < dim; ++b) G[hess_index(dim, a, b)] += d2 * R[grad_index(a)] * R[grad_index(b)];
+  }
+
+  /// Taylor data of R = phi, or phi / (phi + c (t - t0)) with a growth rate c (R = 1 on a wall at t0).
+  KOKKOS_INLINE_FUNCTION void wall_ratio(const double* x, int dim, int order, double* R) const {
+    const int nc = taylor_size(dim, order);
+    double P[kMaxComp];
+    for (int j = 0; j < nc; ++j) P[j] = 0;
+    // phi = prod_k f_k(x_{axis k}), each f_k a quadratic: products over all axes but a (and b).
+    double f[kMaxDim], f1[kMaxDim], f2[kMaxDim];
     for (int k = 0; k < naxes; ++k) {
       const double h = 0.5 * (hi[k] - lo[k]), c = 1.0 / (h * h), xd = x[axis[k]];
-      const double f = (xd - lo[k]) * (hi[k] - xd) * c, df = (hi[k] + lo[k] - 2 * xd) * c, ddf = -2 * c;
-      q[k] = f > 0 ? math::exp(power * math::log(f)) : 0.0;
-      // On the wall itself the derivatives of f^p (p < 2) are unbounded: evaluate them just inside.
-      const double fs = f > 1e-14 ? f : 1e-14, qs = math::exp(power * math::log(fs));
-      q1[k] = power * qs / fs * df;
-      q2[k] = power * (power - 1) * qs / (fs * fs) * df * df + power * qs / fs * ddf;
+      f[k] = (xd - lo[k]) * (hi[k] - xd) * c;
+      f1[k] = (hi[k] + lo[k] - 2 * xd) * c;
+      f2[k] = -2 * c;
     }
-    // Products over all axes but a (and b) of q.
     auto rest = [&](int a, int b) {
       double r = 1;
       for (int k = 0; k < naxes; ++k)
-        if (k != a && k != b) r *= q[k];
+        if (k != a && k != b) r *= f[k];
       return r;
     };
-    G[0] = rest(-1, -1);
+    P[0] = rest(-1, -1);
     if (order >= 1)
-      for (int a = 0; a < naxes; ++a) G[grad_index(axis[a])] = q1[a] * rest(a, -1);
+      for (int a = 0; a < naxes; ++a) P[grad_index(axis[a])] = f1[a] * rest(a, -1);
     if (order >= 2)
       for (int a = 0; a < naxes; ++a) {
-        G[hess_index(dim, axis[a], axis[a])] = q2[a] * rest(a, -1);
-        for (int b = a + 1; b < naxes; ++b)
-          G[hess_index(dim, axis[a], axis[b])] = q1[a] * q1[b] * rest(a, b);
+        P[hess_index(dim, axis[a], axis[a])] = f2[a] * rest(a, -1);
+        for (int b = a + 1; b < naxes; ++b) P[hess_index(dim, axis[a], axis[b])] = f1[a] * f1[b] * rest(a, b);
       }
-    if (onset > 0 && time_axis >= 0) blend_onset(x[time_axis], dim, order, G);
-  }
-
-  /// G <- G (1 - e) + e with e = exp(-(t - t0) / tau); G holds phi^p's Taylor data (no t dependence).
-  KOKKOS_INLINE_FUNCTION void blend_onset(double t, int dim, int order, double* G) const {
-    const double e = math::exp(-(t - t0) / onset), e1 = -e / onset, e2 = e / (onset * onset);
-    const int ta = time_axis;
-    const double P = G[0];
-    if (order >= 2) {
-      for (int a = 0; a < dim; ++a)
-        for (int b = a; b < dim; ++b) G[hess_index(dim, a, b)] *= 1 - e;
-      for (int a = 0; a < dim; ++a)
-        if (a != ta) G[hess_index(dim, a, ta)] = -G[grad_index(a)] * e1;
-      G[hess_index(dim, ta, ta)] = (1 - P) * e2;
+    if (!(growth > 0 && time_axis >= 0)) {
+      for (int j = 0; j < nc; ++j) R[j] = P[j];
+      return;
     }
-    if (order >= 1) {
-      for (int a = 0; a < dim; ++a) G[grad_index(a)] *= 1 - e;
-      G[grad_index(ta)] = (1 - P) * e1;
-    }
-    G[0] = P * (1 - e) + e;
+    // R = P / Q with Q = P + c (t - t0): Q's derivatives are P's plus Q_t = c.
+    const double Q = P[0] + growth * (x[time_axis] - t0), Qs = Q > 1e-14 ? Q : 1e-14;
+    double Qd[kMaxDim];
+    for (int a = 0; a < dim; ++a) Qd[a] = a == time_axis ? growth : (order >= 1 ? P[grad_index(a)] : 0.0);
+    R[0] = Q > 0 ? P[0] / Q : 1.0;
+    if (order >= 1)
+      for (int a = 0; a < dim; ++a) R[grad_index(a)] = (P[grad_index(a)] - R[0] * Qd[a]) / Qs;
+    if (order >= 2)
+      for (int a = 0; a < dim; ++a)
+        for (int b = a; b < dim; ++b) {
+          const int i = hess_index(dim, a, b);
+          R[i] = (P[i] - R[grad_index(a)] * Qd[b] - R[grad_index(b)] * Qd[a] - R[0] * P[i]) / Qs;
+        }
   }
 
   /// U <- g U for every output: U holds [outputs][nc] Taylor data of N on entry, of u on exit.
@@ -127,15 +136,15 @@ struct BoundaryFactor {
   }
 };
 
-/// The factor of a problem's box: every axis that is neither the time axis nor periodic; power p; onset
-/// time tau from the start of the time axis (0: none).
-inline BoundaryFactor make_boundary_factor(const Box& domain, int time_axis, double power, double onset = 0) {
+/// The factor of a problem's box: every axis that is neither the time axis nor periodic; power p; growth
+/// rate c of the wall layer from the start of the time axis (0: none).
+inline BoundaryFactor make_boundary_factor(const Box& domain, int time_axis, double power, double growth = 0) {
   BoundaryFactor g;
   if (!(power > 0)) return g;
   g.power = power;
   g.time_axis = time_axis;
   g.t0 = time_axis >= 0 ? domain.lo[time_axis] : 0;
-  g.onset = time_axis >= 0 ? onset : 0;
+  g.growth = time_axis >= 0 ? growth : 0;
   for (int d = 0; d < domain.dim; ++d) {
     if (d == time_axis || domain.periodic[d]) continue;
     g.axis[g.naxes] = d;
