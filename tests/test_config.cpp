@@ -419,15 +419,16 @@ TEST(Config, HardBoundaryKey) {
                      {"model.hard_boundary", "1", "problem 'flow_mixing' has boundary value"});
   expect_input_error({other, "--problem.type=allen_cahn", "--model.hard_boundary=1"},
                      {"model.hard_boundary", "1", "has no spatial boundary that is not periodic"});
-  const CommandLine growth = read_command_line(
-      {other, "--problem.type=nonlinear_diffusion", "--model.hard_boundary=0.5", "--model.hard_boundary_growth=0.01"},
-      builtin_pdes());
+  const CommandLine growth =
+      read_command_line({other, "--problem.type=nonlinear_diffusion", "--model.hard_boundary=0.5",
+                         "--model.hard_boundary_growth=0.01"},
+                        builtin_pdes());
   EXPECT_EQ(growth.config.model.hard_boundary_growth, 0.01);
   expect_input_error({other, "--problem.type=nonlinear_diffusion", "--model.hard_boundary_growth=0.01"},
                      {"model.hard_boundary_growth", "0.01", "without a hard boundary"});
   expect_input_error({other, "--problem.type=nonlinear_diffusion", "--model.hard_boundary=0.5",
                       "--model.hard_boundary_growth=-1"},
-                     {"model.hard_boundary_growth", "-1", "a rate >= 0"});
+                     {"model.hard_boundary_growth", "-1", "a value >= 0"});
   expect_input_error({ini, "--model.hard_boundary=1", "--model.hard_boundary_growth=0.1"},
                      {"model.hard_boundary_growth", "0.1", "problem 'helmholtz' has no time axis"});
 }

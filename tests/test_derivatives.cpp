@@ -61,7 +61,7 @@ struct InputCase {
   Activation act;
   bool periodic;
   EncoderKind enc = EncoderKind::Gaussian;
-  double hard = 0;   ///< model.hard_boundary
+  double hard = 0;    ///< model.hard_boundary
   double growth = 0;  ///< model.hard_boundary_growth (on nonlinear diffusion's box, t the last axis)
 };
 
@@ -82,7 +82,7 @@ class InputDerivatives : public ::testing::TestWithParam<InputCase> {};
 TEST_P(InputDerivatives, GradientAndHessianMatchFiniteDifferences) {
   const InputCase c = GetParam();
   std::unique_ptr<Pde> problem = c.growth > 0 ? builtin_pdes().create("nonlinear_diffusion")
-                                             : std::make_unique<BoxOnly>(c.dim, c.periodic);
+                                              : std::make_unique<BoxOnly>(c.dim, c.periodic);
   const Pde& pde = *problem;
   ModelSpec spec = small_spec(c.dim, c.cov, c.act);
   if (c.enc != EncoderKind::Gaussian) spec = test::with_grid(spec, c.enc, pde.domain());
@@ -156,14 +156,15 @@ INSTANTIATE_TEST_SUITE_P(
 // u = g(x)^p MLP(F(x)) with the hard boundary factor: square root and distance factor, every encoder.
 INSTANTIATE_TEST_SUITE_P(
     HardBoundary, InputDerivatives,
-    ::testing::Values(InputCase{1, Covariance::Diagonal, Activation::Tanh, false, EncoderKind::Gaussian, 1.0},
-                      InputCase{2, Covariance::Diagonal, Activation::Tanh, false, EncoderKind::Gaussian, 0.5},
-                      InputCase{2, Covariance::Full, Activation::Sin, false, EncoderKind::Multigrid, 1.5},
-                      InputCase{3, Covariance::Full, Activation::Tanh, false, EncoderKind::Both, 0.5},
-                      InputCase{4, Covariance::Diagonal, Activation::Sin, false, EncoderKind::Gaussian, 0.5},
-                      // the wall layer's growth (t in [0, 1])
-                      InputCase{3, Covariance::Diagonal, Activation::Tanh, false, EncoderKind::Gaussian, 0.5, 0.3},
-                      InputCase{3, Covariance::Full, Activation::Sin, false, EncoderKind::Multigrid, 1.0, 0.3}));
+    ::testing::Values(
+        InputCase{1, Covariance::Diagonal, Activation::Tanh, false, EncoderKind::Gaussian, 1.0},
+        InputCase{2, Covariance::Diagonal, Activation::Tanh, false, EncoderKind::Gaussian, 0.5},
+        InputCase{2, Covariance::Full, Activation::Sin, false, EncoderKind::Multigrid, 1.5},
+        InputCase{3, Covariance::Full, Activation::Tanh, false, EncoderKind::Both, 0.5},
+        InputCase{4, Covariance::Diagonal, Activation::Sin, false, EncoderKind::Gaussian, 0.5},
+        // the wall layer's growth (t in [0, 1])
+        InputCase{3, Covariance::Diagonal, Activation::Tanh, false, EncoderKind::Gaussian, 0.5, 0.3},
+        InputCase{3, Covariance::Full, Activation::Sin, false, EncoderKind::Multigrid, 1.0, 0.3}));
 
 // Loss terms on random points: the PDE residual, a boundary-like value term and an initial-like one.
 std::vector<TermData> random_terms(const Pde& pde, int n, unsigned seed) {
@@ -190,7 +191,7 @@ struct ParamCase {
   Covariance cov;
   Activation act;
   EncoderKind enc = EncoderKind::Gaussian;
-  double hard = 0;   ///< model.hard_boundary
+  double hard = 0;    ///< model.hard_boundary
   double growth = 0;  ///< model.hard_boundary_growth
 };
 
@@ -233,7 +234,8 @@ std::vector<ParamCase> all_param_cases() {
   // The hard boundary factor on a time-dependent and a stationary problem.
   cases.push_back(
       {"nonlinear_diffusion", Covariance::Diagonal, Activation::Tanh, EncoderKind::Gaussian, 0.5});
-  cases.push_back({"nonlinear_diffusion", Covariance::Full, Activation::Sin, EncoderKind::Multigrid, 0.5, 0.2});
+  cases.push_back(
+      {"nonlinear_diffusion", Covariance::Full, Activation::Sin, EncoderKind::Multigrid, 0.5, 0.2});
   cases.push_back({"helmholtz", Covariance::Full, Activation::Tanh, EncoderKind::Both, 1.0});
   return cases;
 }
@@ -518,8 +520,8 @@ TEST(HardBoundary, VanishesOnTheSpatialBoundaryOnly) {
   LossFunction free_model(*pde, spec);
   free_model.evaluate_u(theta.data(), wall.data(), 4, 0, u);
   for (double v : u) EXPECT_GT(std::abs(v), 1e-8);
-  // With a growing wall layer, g = (phi / (phi + c t))^p: u = N everywhere at t = 0, walls included (the
-  // initial value is free), u = 0 on the walls at t > 0, and inside u = (phi / (phi + c t))^p N.
+  // With a growing wall layer, g = (phi / sqrt(phi^2 + c^2 t))^p: u = N everywhere at t = 0, walls included
+  // (the initial value is free), u = 0 on the walls at t > 0, and inside u = g N.
   std::vector<double> free_u, grown_u;
   const std::vector<double> at_t0 = {-1.0, 0.3, 0.0, 0.4, 1.0, 0.0, 0.1, -0.2, 0.0};
   const std::vector<double> later = {-1.0, 0.3, 0.5, 0.4, 1.0, 1.0, 0.1, -0.2, 0.5};
@@ -534,7 +536,8 @@ TEST(HardBoundary, VanishesOnTheSpatialBoundaryOnly) {
   EXPECT_EQ(grown_u[0], 0.0);
   EXPECT_EQ(grown_u[1], 0.0);
   const double phi = (1 - 0.01) * (1 - 0.04);
-  EXPECT_NEAR(grown_u[2], std::sqrt(phi / (phi + 0.2 * 0.5)) * free_u[2], 1e-14 * std::abs(free_u[2]));
+  EXPECT_NEAR(grown_u[2], std::sqrt(phi / std::sqrt(phi * phi + 0.2 * 0.2 * 0.5)) * free_u[2],
+              1e-14 * std::abs(free_u[2]));
   auto periodic = builtin_pdes().create("allen_cahn");
   ModelSpec ps = small_spec(2, Covariance::Diagonal, Activation::Tanh);
   ps.hard_boundary = 1;

@@ -31,9 +31,10 @@ bool outside_identity(const std::string& key) {
 /// True for a key added after checkpoints existed, at its default: left out of the identity, so that the
 /// checkpoints written before it still resume. Not collective.
 bool added_later_at_default(const std::string& key, const std::string& value) {
-  static const std::map<std::string, std::string> defaults = {
-      {"train.ensemble_sets", "0"}, {"train.ensemble_runs", "1"}, {"model.hard_boundary", "0"},
-      {"model.hard_boundary_growth", "0"}};
+  static const std::map<std::string, std::string> defaults = {{"train.ensemble_sets", "0"},
+                                                              {"train.ensemble_runs", "1"},
+                                                              {"model.hard_boundary", "0"},
+                                                              {"model.hard_boundary_growth", "0"}};
   const auto it = defaults.find(key);
   return it != defaults.end() && it->second == value;
 }

@@ -54,8 +54,9 @@ po::options_description general_options() {
       "spatial axes, vanishing on the boundary; the power p (0: off, 1: distance factor, 0.5: square-root "
       "wall layer, as degenerate diffusion forms); needs boundary values 0")(
       "model.hard_boundary_growth", po::value<double>()->default_value(0.0),
-      "growth rate c of the hard boundary's wall layer: u = (phi / (phi + c (t - t0)))^p MLP, free at "
-      "t = t0, so an initial value that is not 0 on the walls is fitted (0: u = phi^p MLP at all times)")(
+      "growth c of the hard boundary's wall layer: u = (phi / sqrt(phi^2 + c^2 (t - t0)))^p MLP, free at "
+      "t = t0, so an initial value that is not 0 on the walls is fitted, then a layer of phi-width "
+      "c sqrt(t - t0), as diffusion forms (0: u = phi^p MLP at all times)")(
       "model.encoder", po::value<std::string>()->default_value("gaussian"),
       "features: gaussian | multigrid (cubic B-spline grids) | both (summed channel by channel)")(
       "model.grid_levels", po::value<int>()->default_value(4),

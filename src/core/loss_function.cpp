@@ -20,7 +20,8 @@ LossFunction::LossFunction(const Pde& pde, const ModelSpec& spec, const Box& dom
       spec_(spec),
       layout_(ParamLayout::from_spec(spec)),
       map_(make_affine_map(domain, spec.model_lo, spec.model_hi)),
-      factor_(make_boundary_factor(pde.domain(), pde.time_axis(), spec.hard_boundary, spec.hard_boundary_growth)),
+      factor_(
+          make_boundary_factor(pde.domain(), pde.time_axis(), spec.hard_boundary, spec.hard_boundary_growth)),
       encoder_(make_encoders(spec, domain, map_)) {
   PIGX_CHECK_INPUT(spec.dim == pde.dim(), "model.dim = ", spec.dim, " does not match the input dimension ",
                    pde.dim(), " of problem '", pde.name(), "'");
@@ -32,8 +33,8 @@ LossFunction::LossFunction(const Pde& pde, const ModelSpec& spec, const Box& dom
   PIGX_CHECK_INPUT(spec.hard_boundary == 0 || factor_.active(), "model.hard_boundary = ", spec.hard_boundary,
                    " needs a spatial axis that is not periodic; problem '", pde.name(), "' has none");
   PIGX_CHECK_INPUT(spec.hard_boundary_growth == 0 || pde.time_axis() >= 0,
-                   "model.hard_boundary_growth = ", spec.hard_boundary_growth, " needs a time axis; problem '",
-                   pde.name(), "' is stationary");
+                   "model.hard_boundary_growth = ", spec.hard_boundary_growth,
+                   " needs a time axis; problem '", pde.name(), "' is stationary");
   theta_d_ = View1("pigx::LossFunction::theta", layout_.total);
   grad_d_ = View1("pigx::LossFunction::grad", layout_.total);
   mlp_grad_.resize(layout_.mlp_desc.size);

@@ -89,7 +89,7 @@ void ModelSpec::validate() const {
     throw_input_error("model.hard_boundary", std::to_string(hard_boundary),
                       "a power in [0, 2] (0: off, 1: distance factor, 0.5: square-root wall layer)");
   if (!(hard_boundary_growth >= 0 && hard_boundary_growth < 1e300))
-    throw_input_error("model.hard_boundary_growth", std::to_string(hard_boundary_growth), "a rate >= 0");
+    throw_input_error("model.hard_boundary_growth", std::to_string(hard_boundary_growth), "a value >= 0");
   if (hard_boundary_growth > 0 && hard_boundary == 0)
     throw_input_error("model.hard_boundary_growth", std::to_string(hard_boundary_growth),
                       "0 without a hard boundary (model.hard_boundary = 0)");

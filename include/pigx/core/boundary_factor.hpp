@@ -2,9 +2,9 @@
 // g(x) = phi(x)^p, phi(x) = prod_d (x_d - lo_d)(hi_d - x_d) / (extent_d / 2)^2 over the non-periodic
 // spatial axes, so that u = g N vanishes on the spatial boundary for any parameters. p = 1 is the usual
 // distance factor; p = 1/2 gives u ~ sqrt(distance) at the wall, the layer degenerate diffusion forms.
-// With a growth rate c, g = (phi / (phi + c (t - t0)))^p: g = 1 at t = t0, so an initial value that is not
-// 0 on the walls stays free, and later the walls close within a layer of phi-width c (t - t0), as a
-// diffusive wall layer grows; away from the walls g stays near 1.
+// With a growth c, g = (phi / sqrt(phi^2 + c^2 (t - t0)))^p: g = 1 at t = t0, so an initial value that is
+// not 0 on the walls stays free; later the walls close within a layer of phi-width c sqrt(t - t0), the
+// way a diffusive wall layer grows, and away from the walls g stays near 1, smooth in t.
 // Device code: applied to the Taylor data after the MLP, and its transpose to their adjoints before it.
 #pragma once
 
@@ -21,7 +21,7 @@ struct BoundaryFactor {
   double power = 1.0;
   int time_axis = -1;  ///< the time axis (for the growth), or -1
   double t0 = 0;       ///< start time
-  double growth = 0;   ///< growth rate c of the wall layer; 0: g = phi^p at all times
+  double growth = 0;   ///< growth c of the wall layer (phi-width c sqrt(t - t0)); 0: g = phi^p at all times
 
   /// Whether the factor multiplies the output.
   KOKKOS_INLINE_FUNCTION bool active() const { return naxes > 0; }
@@ -41,7 +41,7 @@ struct BoundaryFactor {
         for (int b = a; b < dim; ++b) G[hess_index(dim, a, b)] += d2 * R[grad_index(a)] * R[grad_index(b)];
   }
 
-  /// Taylor data of R = phi, or phi / (phi + c (t - t0)) with a growth rate c (R = 1 on a wall at t0).
+  /// Taylor data of R = phi, or phi / sqrt(phi^2 + c^2 (t - t0)) with a growth c (R = 1 on a wall at t0).
   KOKKOS_INLINE_FUNCTION void wall_ratio(const double* x, int dim, int order, double* R) const {
     const int nc = taylor_size(dim, order);
     double P[kMaxComp];
@@ -72,19 +72,26 @@ struct BoundaryFactor {
       for (int j = 0; j < nc; ++j) R[j] = P[j];
       return;
     }
-    // R = P / Q with Q = P + c (t - t0): Q's derivatives are P's plus Q_t = c.
-    const double Q = P[0] + growth * (x[time_axis] - t0), Qs = Q > 1e-14 ? Q : 1e-14;
-    double Qd[kMaxDim];
-    for (int a = 0; a < dim; ++a) Qd[a] = a == time_axis ? growth : (order >= 1 ? P[grad_index(a)] : 0.0);
-    R[0] = Q > 0 ? P[0] / Q : 1.0;
-    if (order >= 1)
-      for (int a = 0; a < dim; ++a) R[grad_index(a)] = (P[grad_index(a)] - R[0] * Qd[a]) / Qs;
-    if (order >= 2)
-      for (int a = 0; a < dim; ++a)
-        for (int b = a; b < dim; ++b) {
-          const int i = hess_index(dim, a, b);
-          R[i] = (P[i] - R[grad_index(a)] * Qd[b] - R[grad_index(b)] * Qd[a] - R[0] * P[i]) / Qs;
-        }
+    // R = P W with W = Q^(-1/2), Q = P^2 + c^2 (t - t0): Q_a = 2 P P_a (+ c^2 along t), Q_ab = 2 (P_a P_b + P
+    // P_ab).
+    const double Q = P[0] * P[0] + growth * growth * (x[time_axis] - t0), Qs = Q > 1e-28 ? Q : 1e-28;
+    const double W = 1 / math::sqrt(Qs), W1 = -0.5 * W / Qs, W2 = 0.75 * W / (Qs * Qs);
+    R[0] = Q > 0 ? P[0] / math::sqrt(Q) : 1.0;
+    if (order < 1) return;
+    double Qd[kMaxDim], Wd[kMaxDim];
+    for (int a = 0; a < dim; ++a) {
+      Qd[a] = 2 * P[0] * P[grad_index(a)] + (a == time_axis ? growth * growth : 0.0);
+      Wd[a] = W1 * Qd[a];
+      R[grad_index(a)] = P[grad_index(a)] * W + P[0] * Wd[a];
+    }
+    if (order < 2) return;
+    for (int a = 0; a < dim; ++a)
+      for (int b = a; b < dim; ++b) {
+        const int i = hess_index(dim, a, b), ia = grad_index(a), ib = grad_index(b);
+        const double Qab = 2 * (P[ia] * P[ib] + P[0] * P[i]);
+        const double Wab = W2 * Qd[a] * Qd[b] + W1 * Qab;
+        R[i] = P[i] * W + P[ia] * Wd[b] + P[ib] * Wd[a] + P[0] * Wab;
+      }
   }
 
   /// U <- g U for every output: U holds [outputs][nc] Taylor data of N on entry, of u on exit.
@@ -137,8 +144,9 @@ struct BoundaryFactor {
 };
 
 /// The factor of a problem's box: every axis that is neither the time axis nor periodic; power p; growth
-/// rate c of the wall layer from the start of the time axis (0: none).
-inline BoundaryFactor make_boundary_factor(const Box& domain, int time_axis, double power, double growth = 0) {
+/// c of the wall layer from the start of the time axis (0: none).
+inline BoundaryFactor make_boundary_factor(const Box& domain, int time_axis, double power,
+                                           double growth = 0) {
   BoundaryFactor g;
   if (!(power > 0)) return g;
   g.power = power;

@@ -50,7 +50,7 @@ struct ModelSpec {
   double truncation = 1e-8;  ///< a Gaussian is cut where it falls below this fraction of its peak
   /// Power p of the hard zero boundary factor: u = phi(x)^p MLP(F(x)) (boundary_factor.hpp); 0: off.
   double hard_boundary = 0.0;
-  /// Growth rate c of the hard boundary's wall layer: g = (phi / (phi + c (t - t0)))^p; 0: g = phi^p.
+  /// Growth c of the hard boundary's wall layer: g = (phi / sqrt(phi^2 + c^2 (t - t0)))^p; 0: g = phi^p.
   double hard_boundary_growth = 0.0;
   /// Initial values of the trained PDE coefficients (inverse problems; empty: none), stored after the MLP.
   std::vector<double> coefficients;
