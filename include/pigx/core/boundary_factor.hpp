@@ -96,49 +96,56 @@ struct BoundaryFactor {
 
   /// U <- g U for every output: U holds [outputs][nc] Taylor data of N on entry, of u on exit.
   KOKKOS_INLINE_FUNCTION void apply(const double* x, int dim, int order, int outputs, double* U) const {
-    if (!active()) return;
-    double G[kMaxComp];
-    taylor(x, dim, order, G);
-    const int nc = taylor_size(dim, order);
-    for (int o = 0; o < outputs; ++o) {
-      double* u = U + o * nc;
-      double N[kMaxComp];
-      for (int j = 0; j < nc; ++j) N[j] = u[j];
-      u[0] = G[0] * N[0];
-      if (order < 1) continue;
-      for (int a = 0; a < dim; ++a) {
-        const int i = grad_index(a);
-        u[i] = G[i] * N[0] + G[0] * N[i];
-      }
-      if (order < 2) continue;
-      for (int a = 0; a < dim; ++a)
-        for (int b = a; b < dim; ++b) {
-          const int i = hess_index(dim, a, b), ia = grad_index(a), ib = grad_index(b);
-          u[i] = G[i] * N[0] + G[ia] * N[ib] + G[ib] * N[ia] + G[0] * N[i];
-        }
-    }
+    multiply<false>(x, dim, order, outputs, U);
   }
 
   /// Ubar <- (d u / d N)^T Ubar: adjoints of u's Taylor data on entry, of N's on exit (transpose of apply).
   KOKKOS_INLINE_FUNCTION void apply_adjoint(const double* x, int dim, int order, int outputs,
                                             double* Ubar) const {
+    multiply<true>(x, dim, order, outputs, Ubar);
+  }
+
+  /// Calls term(iu, ig, in) for every product G[ig] N[in] that u[iu] sums (product rule up to `order`).
+  template <class Term>
+  KOKKOS_INLINE_FUNCTION static void product_terms(int dim, int order, const Term& term) {
+    term(0, 0, 0);
+    if (order < 1) return;
+    for (int a = 0; a < dim; ++a) {
+      const int i = grad_index(a);
+      term(i, i, 0);
+      term(i, 0, i);
+    }
+    if (order < 2) return;
+    for (int a = 0; a < dim; ++a)
+      for (int b = a; b < dim; ++b) {
+        const int i = hess_index(dim, a, b), ia = grad_index(a), ib = grad_index(b);
+        term(i, i, 0);
+        term(i, ia, ib);
+        term(i, ib, ia);
+        term(i, 0, i);
+      }
+  }
+
+  /// The linear map N -> u = g N on Taylor data (Adjoint: its transpose), in place on [outputs][nc].
+  template <bool Adjoint>
+  KOKKOS_INLINE_FUNCTION void multiply(const double* x, int dim, int order, int outputs, double* V) const {
     if (!active()) return;
     double G[kMaxComp];
     taylor(x, dim, order, G);
     const int nc = taylor_size(dim, order);
     for (int o = 0; o < outputs; ++o) {
-      double* ub = Ubar + o * nc;
-      double Nb[kMaxComp];
-      for (int j = 0; j < nc; ++j) Nb[j] = G[0] * ub[j];
-      for (int j = 1; j < nc; ++j) Nb[0] += G[j] * ub[j];
-      if (order >= 2)
-        for (int a = 0; a < dim; ++a)
-          for (int b = a; b < dim; ++b) {
-            const int i = hess_index(dim, a, b), ia = grad_index(a), ib = grad_index(b);
-            Nb[ib] += G[ia] * ub[i];
-            Nb[ia] += G[ib] * ub[i];
-          }
-      for (int j = 0; j < nc; ++j) ub[j] = Nb[j];
+      double* v = V + o * nc;
+      double in[kMaxComp];
+      for (int j = 0; j < nc; ++j) {
+        in[j] = v[j];
+        v[j] = 0;
+      }
+      product_terms(dim, order, [&](int iu, int ig, int iN) {
+        if (Adjoint)
+          v[iN] += G[ig] * in[iu];
+        else
+          v[iu] += G[ig] * in[iN];
+      });
     }
   }
 };
