@@ -65,6 +65,10 @@ solve("key set twice" "twice.ini', line 5;'model.gaussians' is set again (first 
 # 2. Unknown key, with the closest valid key.
 solve("unknown key" "unknown key 'sampling.residal';did you mean 'sampling.residual'" ${ini}
       --sampling.residal=3)
+# 4j. A hard zero boundary where the problem's boundary values are not zero (flow mixing's exact solution).
+solve("hard boundary with boundary values not 0"
+      "invalid value '1' for key 'model.hard_boundary': expected 0: problem 'flow_mixing' has boundary value"
+      ${SOURCE}/examples/flow_mixing.ini --model.hard_boundary=1)
 # 3. Wrong type: key, value and the expected type.
 solve("wrong type" "invalid value 'many' for key 'model.gaussians': expected an integer" ${ini}
       --model.gaussians=many)

@@ -323,7 +323,8 @@ TEST(Config, ShippedConfigsAreValid) {
 }
 
 TEST(Config, ParameterOfAnotherProblemIsUnknown) {
-  expect_input_error({write_ini("g.ini", kGood), "--problem.alpha=1"}, {"problem.alpha"});
+  expect_input_error({write_ini("g.ini", kGood), "--problem.alpha=1"},
+                     {"unknown key 'problem.alpha'", "a parameter of another problem.type"});
 }
 
 // train.ensemble_sets: off by default and then outside a checkpoint's identity (older checkpoints resume);

@@ -378,8 +378,11 @@ KeySource find_source(const std::string& key, const std::vector<std::string>& cl
     const std::string key = bare(u->get_option_name());
     const std::string near = closest_match(key, known);
     const KeySource src = find_source(key, cli, file, ini);
-    throw Error(ErrorKind::Input, (src.found ? src.where : "") + "unknown key '" + key + "'" +
-                                      (near.empty() ? "" : "; did you mean '" + near + "'?"));
+    // A key that exists, for another problem type: say so rather than suggest the key itself.
+    const std::string hint = near == key    ? ": it is a parameter of another problem.type, not of this one"
+                             : near.empty() ? ""
+                                            : "; did you mean '" + near + "'?";
+    throw Error(ErrorKind::Input, (src.found ? src.where : "") + "unknown key '" + key + "'" + hint);
   }
   if (auto v = dynamic_cast<const po::validation_error*>(&e)) {
     const std::string key = bare(v->get_option_name());
