@@ -34,7 +34,7 @@ struct BoundaryFactor {
     // g = R^p. At R = 0 (a wall) the derivatives of R^p (p < 2) are unbounded: evaluate them just inside.
     const double Rs = R[0] > 1e-14 ? R[0] : 1e-14, Rp = math::exp(power * math::log(Rs));
     const double d1 = power * Rp / Rs, d2 = power * (power - 1) * Rp / (Rs * Rs);
-    G[0] = R[0] > 0 ? math::exp(power * math::log(R[0])) : 0.0;
+    G[0] = R[0] > 1e-14 ? Rp : R[0] > 0 ? math::exp(power * math::log(R[0])) : 0.0;  // Rp is R^p inside
     for (int j = 1; j < nc; ++j) G[j] = d1 * R[j];
     if (order >= 2)
       for (int a = 0; a < dim; ++a)
