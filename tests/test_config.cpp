@@ -425,6 +425,21 @@ TEST(Config, HardBoundaryKey) {
                          "--model.hard_boundary_growth=0.01"},
                         builtin_pdes());
   EXPECT_EQ(growth.config.model.hard_boundary_growth, 0.01);
+  EXPECT_EQ(growth.config.model.hard_boundary_layer_order, 2);
+  const CommandLine linear =
+      read_command_line({other, "--problem.type=nonlinear_diffusion", "--model.hard_boundary=0.5",
+                         "--model.hard_boundary_growth=0.01", "--model.hard_boundary_layer=linear"},
+                        builtin_pdes());
+  EXPECT_EQ(linear.config.model.hard_boundary_layer_order, 1);
+  EXPECT_NE(checkpoint_identity(linear.config, 1, 1).model, checkpoint_identity(growth.config, 1, 1).model);
+  EXPECT_EQ(checkpoint_identity(growth.config, 1, 1).config.find("model.hard_boundary_layer"),
+            std::string::npos);
+  expect_input_error({other, "--problem.type=nonlinear_diffusion", "--model.hard_boundary=0.5",
+                      "--model.hard_boundary_growth=0.01", "--model.hard_boundary_layer=cubic"},
+                     {"model.hard_boundary_layer", "cubic", "one of: diffusive, linear"});
+  expect_input_error({other, "--problem.type=nonlinear_diffusion", "--model.hard_boundary=0.5",
+                      "--model.hard_boundary_layer=linear"},
+                     {"model.hard_boundary_layer", "linear", "without a growing wall layer"});
   expect_input_error({other, "--problem.type=nonlinear_diffusion", "--model.hard_boundary_growth=0.01"},
                      {"model.hard_boundary_growth", "0.01", "without a hard boundary"});
   expect_input_error({other, "--problem.type=nonlinear_diffusion", "--model.hard_boundary=0.5",

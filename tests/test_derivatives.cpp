@@ -63,6 +63,7 @@ struct InputCase {
   EncoderKind enc = EncoderKind::Gaussian;
   double hard = 0;    ///< model.hard_boundary
   double growth = 0;  ///< model.hard_boundary_growth (on nonlinear diffusion's box, t the last axis)
+  int layer = 2;      ///< the wall layer's order (2 diffusive, 1 linear)
 };
 
 // Random points in the middle halves of the finest grid cells (4 per axis, see test::with_grid): no
@@ -88,6 +89,7 @@ TEST_P(InputDerivatives, GradientAndHessianMatchFiniteDifferences) {
   if (c.enc != EncoderKind::Gaussian) spec = test::with_grid(spec, c.enc, pde.domain());
   spec.hard_boundary = c.hard;
   spec.hard_boundary_growth = c.growth;
+  spec.hard_boundary_layer_order = c.layer;
   LossFunction model(pde, spec);
   const auto theta = test::random_theta(spec, model.model_box(), 3);
   const int D = c.dim, nc = taylor_size(D, 2), npts = 6;
@@ -164,7 +166,10 @@ INSTANTIATE_TEST_SUITE_P(
         InputCase{4, Covariance::Diagonal, Activation::Sin, false, EncoderKind::Gaussian, 0.5},
         // the wall layer's growth (t in [0, 1])
         InputCase{3, Covariance::Diagonal, Activation::Tanh, false, EncoderKind::Gaussian, 0.5, 0.3},
-        InputCase{3, Covariance::Full, Activation::Sin, false, EncoderKind::Multigrid, 1.0, 0.3}));
+        InputCase{3, Covariance::Full, Activation::Sin, false, EncoderKind::Multigrid, 1.0, 0.3},
+        // the linear wall layer
+        InputCase{3, Covariance::Diagonal, Activation::Sin, false, EncoderKind::Gaussian, 0.5, 0.3, 1},
+        InputCase{3, Covariance::Full, Activation::Tanh, false, EncoderKind::Both, 1.5, 0.2, 1}));
 
 // Loss terms on random points: the PDE residual, a boundary-like value term and an initial-like one.
 std::vector<TermData> random_terms(const Pde& pde, int n, unsigned seed) {
@@ -193,6 +198,7 @@ struct ParamCase {
   EncoderKind enc = EncoderKind::Gaussian;
   double hard = 0;    ///< model.hard_boundary
   double growth = 0;  ///< model.hard_boundary_growth
+  int layer = 2;      ///< the wall layer's order (2 diffusive, 1 linear)
 };
 
 // The small model of a case, with its encoders.
@@ -200,6 +206,7 @@ ModelSpec case_spec(const ParamCase& c, const Pde& pde) {
   ModelSpec s = small_spec(pde.dim(), c.cov, c.act, pde.outputs());
   s.hard_boundary = c.hard;
   s.hard_boundary_growth = c.growth;
+  s.hard_boundary_layer_order = c.layer;
   return c.enc == EncoderKind::Gaussian ? s : test::with_grid(s, c.enc, pde.domain());
 }
 
@@ -236,6 +243,8 @@ std::vector<ParamCase> all_param_cases() {
       {"nonlinear_diffusion", Covariance::Diagonal, Activation::Tanh, EncoderKind::Gaussian, 0.5});
   cases.push_back(
       {"nonlinear_diffusion", Covariance::Full, Activation::Sin, EncoderKind::Multigrid, 0.5, 0.2});
+  cases.push_back(
+      {"nonlinear_diffusion", Covariance::Diagonal, Activation::Sin, EncoderKind::Both, 0.5, 0.3, 1});
   cases.push_back({"helmholtz", Covariance::Full, Activation::Tanh, EncoderKind::Both, 1.0});
   return cases;
 }
@@ -496,7 +505,7 @@ INSTANTIATE_TEST_SUITE_P(AllPdes, ParameterGradient, ::testing::ValuesIn(all_par
                                   (i.param.enc == EncoderKind::Gaussian
                                        ? ""
                                        : std::string("_") + encoder_name(i.param.enc)) +
-                                  (i.param.hard > 0 ? "_hard" : "");
+                                  (i.param.hard > 0 ? "_hard" : "") + (i.param.layer == 1 ? "_linear" : "");
                          });
 
 // The hard boundary factor makes u exactly 0 on the spatial boundary at every time, and only there: the
@@ -538,6 +547,16 @@ TEST(HardBoundary, VanishesOnTheSpatialBoundaryOnly) {
   const double phi = (1 - 0.01) * (1 - 0.04);
   EXPECT_NEAR(grown_u[2], std::sqrt(phi / std::sqrt(phi * phi + 0.2 * 0.2 * 0.5)) * free_u[2],
               1e-14 * std::abs(free_u[2]));
+  // The linear layer, g = (phi / (phi + c t))^p: the same at t = 0 and on the walls, its own g inside.
+  spec.hard_boundary_layer_order = 1;
+  LossFunction linear(*pde, spec);
+  linear.evaluate_u(theta.data(), later.data(), 3, 0, grown_u);
+  EXPECT_EQ(grown_u[0], 0.0);
+  EXPECT_EQ(grown_u[1], 0.0);
+  EXPECT_NEAR(grown_u[2], std::sqrt(phi / (phi + 0.2 * 0.5)) * free_u[2], 1e-14 * std::abs(free_u[2]));
+  free_model.evaluate_u(theta.data(), at_t0.data(), 3, 0, free_u);
+  linear.evaluate_u(theta.data(), at_t0.data(), 3, 0, grown_u);
+  for (int i = 0; i < 3; ++i) EXPECT_NEAR(grown_u[i], free_u[i], 1e-15 * std::abs(free_u[i]));
   auto periodic = builtin_pdes().create("allen_cahn");
   ModelSpec ps = small_spec(2, Covariance::Diagonal, Activation::Tanh);
   ps.hard_boundary = 1;

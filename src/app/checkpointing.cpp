@@ -34,7 +34,8 @@ bool added_later_at_default(const std::string& key, const std::string& value) {
   static const std::map<std::string, std::string> defaults = {{"train.ensemble_sets", "0"},
                                                               {"train.ensemble_runs", "1"},
                                                               {"model.hard_boundary", "0"},
-                                                              {"model.hard_boundary_growth", "0"}};
+                                                              {"model.hard_boundary_growth", "0"},
+                                                              {"model.hard_boundary_layer", "diffusive"}};
   const auto it = defaults.find(key);
   return it != defaults.end() && it->second == value;
 }
@@ -60,6 +61,7 @@ io::CheckpointIdentity checkpoint_identity(const RunConfig& c, long long paramet
   }
   if (m.hard_boundary > 0) model << ", hard boundary power " << m.hard_boundary;
   if (m.hard_boundary_growth > 0) model << ", wall layer growth " << m.hard_boundary_growth;
+  if (m.hard_boundary_layer_order == 1) model << " (linear)";
   id.model = model.str();
   id.parameters = parameters;
   for (const auto& [key, value] : c.effective)

@@ -57,6 +57,9 @@ po::options_description general_options() {
       "growth c of the hard boundary's wall layer: u = (phi / sqrt(phi^2 + c^2 (t - t0)))^p MLP, free at "
       "t = t0, so an initial value that is not 0 on the walls is fitted, then a layer of phi-width "
       "c sqrt(t - t0), as diffusion forms (0: u = phi^p MLP at all times)")(
+      "model.hard_boundary_layer", po::value<std::string>()->default_value("diffusive"),
+      "how the growing wall layer widens: diffusive (phi-width c sqrt(t - t0)) | linear (c (t - t0): "
+      "u = (phi / (phi + c (t - t0)))^p MLP)")(
       "model.encoder", po::value<std::string>()->default_value("gaussian"),
       "features: gaussian | multigrid (cubic B-spline grids) | both (summed channel by channel)")(
       "model.grid_levels", po::value<int>()->default_value(4),
@@ -519,6 +522,8 @@ CommandLine read_command_line(const std::vector<std::string>& args, const PdeReg
   m.truncation = get<double>(vm, "model.truncation");
   m.hard_boundary = get<double>(vm, "model.hard_boundary");
   m.hard_boundary_growth = get<double>(vm, "model.hard_boundary_growth");
+  m.hard_boundary_layer_order =
+      parse_wall_layer("model.hard_boundary_layer", get<std::string>(vm, "model.hard_boundary_layer"));
   m.encoder = parse_encoder("model.encoder", get<std::string>(vm, "model.encoder"));
   m.grid_levels = get<int>(vm, "model.grid_levels");
   m.grid_cells = parse_counts("model.grid_cells", get<std::string>(vm, "model.grid_cells"),

@@ -20,8 +20,8 @@ LossFunction::LossFunction(const Pde& pde, const ModelSpec& spec, const Box& dom
       spec_(spec),
       layout_(ParamLayout::from_spec(spec)),
       map_(make_affine_map(domain, spec.model_lo, spec.model_hi)),
-      factor_(
-          make_boundary_factor(pde.domain(), pde.time_axis(), spec.hard_boundary, spec.hard_boundary_growth)),
+      factor_(make_boundary_factor(pde.domain(), pde.time_axis(), spec.hard_boundary,
+                                   spec.hard_boundary_growth, spec.hard_boundary_layer_order)),
       encoder_(make_encoders(spec, domain, map_)) {
   PIGX_CHECK_INPUT(spec.dim == pde.dim(), "model.dim = ", spec.dim, " does not match the input dimension ",
                    pde.dim(), " of problem '", pde.name(), "'");

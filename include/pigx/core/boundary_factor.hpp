@@ -4,7 +4,9 @@
 // distance factor; p = 1/2 gives u ~ sqrt(distance) at the wall, the layer degenerate diffusion forms.
 // With a growth c, g = (phi / sqrt(phi^2 + c^2 (t - t0)))^p: g = 1 at t = t0, so an initial value that is
 // not 0 on the walls stays free; later the walls close within a layer of phi-width c sqrt(t - t0), the
-// way a diffusive wall layer grows, and away from the walls g stays near 1, smooth in t.
+// way a diffusive wall layer grows, and away from the walls g stays near 1, smooth in t. The linear layer,
+// g = (phi / (phi + c (t - t0)))^p, widens like c (t - t0) instead.
+// Both are R^p with R = phi (phi^q + c^q (t - t0))^(-1/q), q = 2 or 1.
 // Device code: applied to the Taylor data after the MLP, and its transpose to their adjoints before it.
 #pragma once
 
@@ -19,9 +21,10 @@ struct BoundaryFactor {
   int axis[kMaxDim] = {};
   double lo[kMaxDim] = {}, hi[kMaxDim] = {};
   double power = 1.0;
-  int time_axis = -1;  ///< the time axis (for the growth), or -1
-  double t0 = 0;       ///< start time
-  double growth = 0;   ///< growth c of the wall layer (phi-width c sqrt(t - t0)); 0: g = phi^p at all times
+  int time_axis = -1;   ///< the time axis (for the growth), or -1
+  double t0 = 0;        ///< start time
+  double growth = 0;    ///< growth c of the wall layer (phi-width c sqrt(t - t0)); 0: g = phi^p at all times
+  int layer_order = 2;  ///< q: the layer's phi-width grows like c (t - t0)^(1/q); 2 diffusive, 1 linear
 
   /// Whether the factor multiplies the output.
   KOKKOS_INLINE_FUNCTION bool active() const { return naxes > 0; }
@@ -72,15 +75,18 @@ struct BoundaryFactor {
       for (int j = 0; j < nc; ++j) R[j] = P[j];
       return;
     }
-    // R = P W with W = Q^(-1/2), Q = P^2 + c^2 (t - t0): Q_a = 2 P P_a (+ c^2 along t), Q_ab = 2 (P_a P_b + P
-    // P_ab).
-    const double Q = P[0] * P[0] + growth * growth * (x[time_axis] - t0), Qs = Q > 1e-28 ? Q : 1e-28;
-    const double W = 1 / math::sqrt(Qs), W1 = -0.5 * W / Qs, W2 = 0.75 * W / (Qs * Qs);
-    R[0] = Q > 0 ? P[0] / math::sqrt(Q) : 1.0;
+    // R = P W with W = Q^(-1/q), Q = P^q + c^q (t - t0): Q_a = q P^(q-1) P_a (+ c^q along t),
+    // Q_ab = q P^(q-1) P_ab + q (q-1) P^(q-2) P_a P_b (q is 1 or 2, so no negative power of P appears).
+    const int q = layer_order;
+    const double cq = q == 1 ? growth : growth * growth, Pq1 = q == 1 ? 1.0 : P[0];
+    const double Q = (q == 1 ? P[0] : P[0] * P[0]) + cq * (x[time_axis] - t0), Qs = Q > 1e-28 ? Q : 1e-28;
+    const double W = q == 1 ? 1 / Qs : 1 / math::sqrt(Qs), inv_q = 1.0 / q;
+    const double W1 = -inv_q * W / Qs, W2 = inv_q * (inv_q + 1) * W / (Qs * Qs);
+    R[0] = Q > 0 ? (q == 1 ? P[0] / Q : P[0] / math::sqrt(Q)) : 1.0;
     if (order < 1) return;
     double Qd[kMaxDim], Wd[kMaxDim];
     for (int a = 0; a < dim; ++a) {
-      Qd[a] = 2 * P[0] * P[grad_index(a)] + (a == time_axis ? growth * growth : 0.0);
+      Qd[a] = q * Pq1 * P[grad_index(a)] + (a == time_axis ? cq : 0.0);
       Wd[a] = W1 * Qd[a];
       R[grad_index(a)] = P[grad_index(a)] * W + P[0] * Wd[a];
     }
@@ -88,7 +94,7 @@ struct BoundaryFactor {
     for (int a = 0; a < dim; ++a)
       for (int b = a; b < dim; ++b) {
         const int i = hess_index(dim, a, b), ia = grad_index(a), ib = grad_index(b);
-        const double Qab = 2 * (P[ia] * P[ib] + P[0] * P[i]);
+        const double Qab = q * Pq1 * P[i] + q * (q - 1) * P[ia] * P[ib];
         const double Wab = W2 * Qd[a] * Qd[b] + W1 * Qab;
         R[i] = P[i] * W + P[ia] * Wd[b] + P[ib] * Wd[a] + P[0] * Wab;
       }
@@ -151,15 +157,16 @@ struct BoundaryFactor {
 };
 
 /// The factor of a problem's box: every axis that is neither the time axis nor periodic; power p; growth
-/// c of the wall layer from the start of the time axis (0: none).
-inline BoundaryFactor make_boundary_factor(const Box& domain, int time_axis, double power,
-                                           double growth = 0) {
+/// c of the wall layer from the start of the time axis (0: none) and its order q (2 diffusive, 1 linear).
+inline BoundaryFactor make_boundary_factor(const Box& domain, int time_axis, double power, double growth = 0,
+                                           int layer_order = 2) {
   BoundaryFactor g;
   if (!(power > 0)) return g;
   g.power = power;
   g.time_axis = time_axis;
   g.t0 = time_axis >= 0 ? domain.lo[time_axis] : 0;
   g.growth = time_axis >= 0 ? growth : 0;
+  g.layer_order = layer_order;
   for (int d = 0; d < domain.dim; ++d) {
     if (d == time_axis || domain.periodic[d]) continue;
     g.axis[g.naxes] = d;

@@ -30,6 +30,8 @@ Covariance parse_covariance(const std::string& key, const std::string& value);
 Activation parse_activation(const std::string& key, const std::string& value);
 /// Parses "gaussian"/"multigrid"/"both"; throws an input error naming `key` otherwise.
 EncoderKind parse_encoder(const std::string& key, const std::string& value);
+/// Parses "diffusive"/"linear" into the wall layer's order q (2/1); throws an input error naming `key`.
+int parse_wall_layer(const std::string& key, const std::string& value);
 /// The config name of an encoder kind ("gaussian", "multigrid" or "both").
 const char* encoder_name(EncoderKind kind);
 
@@ -52,6 +54,8 @@ struct ModelSpec {
   double hard_boundary = 0.0;
   /// Growth c of the hard boundary's wall layer: g = (phi / sqrt(phi^2 + c^2 (t - t0)))^p; 0: g = phi^p.
   double hard_boundary_growth = 0.0;
+  /// model.hard_boundary_layer: the layer's phi-width is c (t - t0)^(1/q); q = 2 diffusive, 1 linear.
+  int hard_boundary_layer_order = 2;
   /// Initial values of the trained PDE coefficients (inverse problems; empty: none), stored after the MLP.
   std::vector<double> coefficients;
   EncoderKind encoder = EncoderKind::Gaussian;  ///< features: Gaussians, multigrid, or both summed
