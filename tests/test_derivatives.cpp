@@ -564,5 +564,19 @@ TEST(HardBoundary, VanishesOnTheSpatialBoundaryOnly) {
   EXPECT_THROW(LossFunction(*periodic, ps), Error);
 }
 
+// A library user's spec with a layer order other than 1 or 2, or a linear layer without growth, is refused.
+TEST(HardBoundary, LayerOrderIsOneOrTwoWithAGrowth) {
+  ModelSpec s = small_spec(3, Covariance::Diagonal, Activation::Tanh);
+  s.hard_boundary = 0.5;
+  s.hard_boundary_growth = 0.1;
+  s.hard_boundary_layer_order = 1;
+  EXPECT_NO_THROW(s.validate());
+  s.hard_boundary_layer_order = 3;
+  EXPECT_THROW(s.validate(), Error);
+  s.hard_boundary_layer_order = 1;
+  s.hard_boundary_growth = 0;
+  EXPECT_THROW(s.validate(), Error);
+}
+
 }  // namespace
 }  // namespace pigx

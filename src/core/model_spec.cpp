@@ -99,12 +99,12 @@ void ModelSpec::validate() const {
   if (hard_boundary_growth > 0 && hard_boundary == 0)
     throw_input_error("model.hard_boundary_growth", std::to_string(hard_boundary_growth),
                       "0 without a hard boundary (model.hard_boundary = 0)");
-  if (hard_boundary_layer_order != 2 && hard_boundary_growth == 0)
-    throw_input_error("model.hard_boundary_layer", hard_boundary_layer_order == 1 ? "linear" : "?",
-                      "diffusive without a growing wall layer (model.hard_boundary_growth = 0)");
   if (hard_boundary_layer_order != 1 && hard_boundary_layer_order != 2)
     throw_input_error("model.hard_boundary_layer", std::to_string(hard_boundary_layer_order),
                       "order 2 (diffusive) or 1 (linear)");
+  if (hard_boundary_layer_order == 1 && hard_boundary_growth == 0)
+    throw_input_error("model.hard_boundary_layer", "linear",
+                      "diffusive without a growing wall layer (model.hard_boundary_growth = 0)");
   if (!has_grid()) return validate_coefficients();
   if (grid_levels < 1 || grid_levels > kMaxGridLevels)
     throw_input_error("model.grid_levels", std::to_string(grid_levels),
