@@ -78,11 +78,12 @@ struct BoundaryFactor {
     // R = P W with W = Q^(-1/q), Q = P^q + c^q (t - t0): Q_a = q P^(q-1) P_a (+ c^q along t),
     // Q_ab = q P^(q-1) P_ab + q (q-1) P^(q-2) P_a P_b (q is 1 or 2, so no negative power of P appears).
     const int q = layer_order;
-    const double cq = q == 1 ? growth : growth * growth, Pq1 = q == 1 ? 1.0 : P[0];
-    const double Q = (q == 1 ? P[0] : P[0] * P[0]) + cq * (x[time_axis] - t0), Qs = Q > 1e-28 ? Q : 1e-28;
-    const double W = q == 1 ? 1 / Qs : 1 / math::sqrt(Qs), inv_q = 1.0 / q;
+    auto root = [q](double v) { return q == 1 ? v : math::sqrt(v); };                // v^(1/q)
+    const double cq = q == 1 ? growth : growth * growth, Pq1 = q == 1 ? 1.0 : P[0];  // c^q, P^(q-1)
+    const double Q = Pq1 * P[0] + cq * (x[time_axis] - t0), Qs = Q > 1e-28 ? Q : 1e-28;
+    const double rootQs = root(Qs), W = 1 / rootQs, inv_q = 1.0 / q;
     const double W1 = -inv_q * W / Qs, W2 = inv_q * (inv_q + 1) * W / (Qs * Qs);
-    R[0] = Q > 0 ? (q == 1 ? P[0] / Q : P[0] / math::sqrt(Q)) : 1.0;
+    R[0] = Q > 1e-28 ? P[0] / rootQs : Q > 0 ? P[0] / root(Q) : 1.0;
     if (order < 1) return;
     double Qd[kMaxDim], Wd[kMaxDim];
     for (int a = 0; a < dim; ++a) {
