@@ -449,6 +449,26 @@ TEST(Config, HardBoundaryKey) {
                      {"model.hard_boundary_growth", "0.1", "problem 'helmholtz' has no time axis"});
 }
 
+TEST(Config, InitialLiftKey) {
+  const auto ini = write_ini("lift.ini", "[problem]\ntype = allen_cahn\n[model]\ngaussians = 10\n");
+  const CommandLine plain = read_command_line({ini}, builtin_pdes());
+  EXPECT_EQ(plain.config.model.initial_lift, 0.0);
+  const CommandLine lift = read_command_line({ini, "--model.initial_lift=10"}, builtin_pdes());
+  EXPECT_EQ(lift.config.model.initial_lift, 10.0);
+  EXPECT_NE(checkpoint_identity(lift.config, 1, 1).model, checkpoint_identity(plain.config, 1, 1).model);
+  // At its default the key stays out of the identity: checkpoints written before it existed resume.
+  EXPECT_EQ(checkpoint_identity(plain.config, 1, 1).config.find("model.initial_lift"), std::string::npos);
+  expect_input_error({ini, "--model.initial_lift=-2"}, {"model.initial_lift", "-2", "a decay rate >= 0"});
+  expect_input_error(
+      {ini, "--problem.type=flow_mixing", "--model.initial_lift=10"},
+      {"model.initial_lift", "10", "problem 'flow_mixing'", "derivatives of its initial value"});
+  expect_input_error({ini, "--problem.type=helmholtz", "--model.initial_lift=10"},
+                     {"model.initial_lift", "10", "problem 'helmholtz' has no time axis"});
+  expect_input_error(
+      {ini, "--problem.type=nonlinear_diffusion", "--model.hard_boundary=0.5", "--model.initial_lift=10"},
+      {"model.initial_lift", "10", "with a hard boundary"});
+}
+
 TEST(Config, CheckpointKeysAndRestart) {
   const auto ini = write_ini("ck.ini", kGood);
   const CommandLine plain = read_command_line({ini, "--output.dir=run7"}, builtin_pdes());

@@ -64,6 +64,7 @@ struct InputCase {
   double hard = 0;    ///< model.hard_boundary
   double growth = 0;  ///< model.hard_boundary_growth (on nonlinear diffusion's box, t the last axis)
   int layer = 2;      ///< the wall layer's order (2 diffusive, 1 linear)
+  double lift = 0;    ///< model.initial_lift (on Allen-Cahn's box, 2D, x periodic)
 };
 
 // Random points in the middle halves of the finest grid cells (4 per axis, see test::with_grid): no
@@ -83,6 +84,7 @@ class InputDerivatives : public ::testing::TestWithParam<InputCase> {};
 TEST_P(InputDerivatives, GradientAndHessianMatchFiniteDifferences) {
   const InputCase c = GetParam();
   std::unique_ptr<Pde> problem = c.growth > 0 ? builtin_pdes().create("nonlinear_diffusion")
+                                 : c.lift > 0 ? builtin_pdes().create("allen_cahn")
                                               : std::make_unique<BoxOnly>(c.dim, c.periodic);
   const Pde& pde = *problem;
   ModelSpec spec = small_spec(c.dim, c.cov, c.act);
@@ -90,6 +92,7 @@ TEST_P(InputDerivatives, GradientAndHessianMatchFiniteDifferences) {
   spec.hard_boundary = c.hard;
   spec.hard_boundary_growth = c.growth;
   spec.hard_boundary_layer_order = c.layer;
+  spec.initial_lift = c.lift;
   LossFunction model(pde, spec);
   const auto theta = test::random_theta(spec, model.model_box(), 3);
   const int D = c.dim, nc = taylor_size(D, 2), npts = 6;
@@ -171,6 +174,15 @@ INSTANTIATE_TEST_SUITE_P(
         InputCase{3, Covariance::Diagonal, Activation::Sin, false, EncoderKind::Gaussian, 0.5, 0.3, 1},
         InputCase{3, Covariance::Full, Activation::Tanh, false, EncoderKind::Both, 1.5, 0.2, 1}));
 
+// u = MLP(F(x, t)) + exp(-lambda t) u0(x), the initial-value lift, on Allen-Cahn (x periodic).
+INSTANTIATE_TEST_SUITE_P(InitialLift, InputDerivatives,
+                         ::testing::Values(InputCase{2, Covariance::Diagonal, Activation::Tanh, true,
+                                                     EncoderKind::Gaussian, 0, 0, 2, 10.0},
+                                           InputCase{2, Covariance::Full, Activation::Sin, true,
+                                                     EncoderKind::Multigrid, 0, 0, 2, 3.0},
+                                           InputCase{2, Covariance::Full, Activation::Tanh, true,
+                                                     EncoderKind::Both, 0, 0, 2, 0.5}));
+
 // Loss terms on random points: the PDE residual, a boundary-like value term and an initial-like one.
 std::vector<TermData> random_terms(const Pde& pde, int n, unsigned seed) {
   const Box box = pde.domain();
@@ -199,6 +211,7 @@ struct ParamCase {
   double hard = 0;    ///< model.hard_boundary
   double growth = 0;  ///< model.hard_boundary_growth
   int layer = 2;      ///< the wall layer's order (2 diffusive, 1 linear)
+  double lift = 0;    ///< model.initial_lift
 };
 
 // The small model of a case, with its encoders.
@@ -207,6 +220,7 @@ ModelSpec case_spec(const ParamCase& c, const Pde& pde) {
   s.hard_boundary = c.hard;
   s.hard_boundary_growth = c.growth;
   s.hard_boundary_layer_order = c.layer;
+  s.initial_lift = c.lift;
   return c.enc == EncoderKind::Gaussian ? s : test::with_grid(s, c.enc, pde.domain());
 }
 
@@ -246,6 +260,10 @@ std::vector<ParamCase> all_param_cases() {
   cases.push_back(
       {"nonlinear_diffusion", Covariance::Diagonal, Activation::Sin, EncoderKind::Both, 0.5, 0.3, 1});
   cases.push_back({"helmholtz", Covariance::Full, Activation::Tanh, EncoderKind::Both, 1.0});
+  // The initial-value lift: it adds no parameters but changes the residuals the gradient sees.
+  cases.push_back({"allen_cahn", Covariance::Full, Activation::Tanh, EncoderKind::Both, 0, 0, 2, 10.0});
+  cases.push_back(
+      {"allen_cahn", Covariance::Diagonal, Activation::Sin, EncoderKind::Multigrid, 0, 0, 2, 3.0});
   return cases;
 }
 
@@ -505,7 +523,8 @@ INSTANTIATE_TEST_SUITE_P(AllPdes, ParameterGradient, ::testing::ValuesIn(all_par
                                   (i.param.enc == EncoderKind::Gaussian
                                        ? ""
                                        : std::string("_") + encoder_name(i.param.enc)) +
-                                  (i.param.hard > 0 ? "_hard" : "") + (i.param.layer == 1 ? "_linear" : "");
+                                  (i.param.hard > 0 ? "_hard" : "") + (i.param.layer == 1 ? "_linear" : "") +
+                                  (i.param.lift > 0 ? "_lift" : "");
                          });
 
 // The hard boundary factor makes u exactly 0 on the spatial boundary at every time, and only there: the

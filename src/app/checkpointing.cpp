@@ -35,7 +35,8 @@ bool added_later_at_default(const std::string& key, const std::string& value) {
                                                               {"train.ensemble_runs", "1"},
                                                               {"model.hard_boundary", "0"},
                                                               {"model.hard_boundary_growth", "0"},
-                                                              {"model.hard_boundary_layer", "diffusive"}};
+                                                              {"model.hard_boundary_layer", "diffusive"},
+                                                              {"model.initial_lift", "0"}};
   const auto it = defaults.find(key);
   return it != defaults.end() && it->second == value;
 }
@@ -62,6 +63,7 @@ io::CheckpointIdentity checkpoint_identity(const RunConfig& c, long long paramet
   if (m.hard_boundary > 0) model << ", hard boundary power " << m.hard_boundary;
   if (m.hard_boundary_growth > 0) model << ", wall layer growth " << m.hard_boundary_growth;
   if (m.hard_boundary_layer_order == 1) model << " (linear)";
+  if (m.initial_lift > 0) model << ", initial lift decay " << m.initial_lift;
   id.model = model.str();
   id.parameters = parameters;
   for (const auto& [key, value] : c.effective)

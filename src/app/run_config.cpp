@@ -10,6 +10,7 @@
 #include "pigx/app/subdomains.hpp"
 #include "pigx/app/validate.hpp"
 #include "pigx/core/error.hpp"
+#include "pigx/core/initial_lift.hpp"
 #include "pigx/core/sampler.hpp"
 
 namespace po = boost::program_options;
@@ -60,6 +61,10 @@ po::options_description general_options() {
       "model.hard_boundary_layer", po::value<std::string>()->default_value("diffusive"),
       "how the growing wall layer widens: diffusive (phi-width c sqrt(t - t0)) | linear (c (t - t0): "
       "u = (phi / (phi + c (t - t0)))^p MLP)")(
+      "model.initial_lift", po::value<double>()->default_value(0.0),
+      "decay rate lambda of the initial-value lift: u = MLP + exp(-lambda (t - t0)) u0(x), so a kink of u0 "
+      "that a smooth model cannot fit is exact at t0 and decays at rate lambda (e.g. the reaction's damping "
+      "rate about a stable state); needs a problem that provides u0's derivatives (0: off)")(
       "model.encoder", po::value<std::string>()->default_value("gaussian"),
       "features: gaussian | multigrid (cubic B-spline grids) | both (summed channel by channel)")(
       "model.grid_levels", po::value<int>()->default_value(4),
@@ -524,6 +529,7 @@ CommandLine read_command_line(const std::vector<std::string>& args, const PdeReg
   m.hard_boundary_growth = get<double>(vm, "model.hard_boundary_growth");
   m.hard_boundary_layer_order =
       parse_wall_layer("model.hard_boundary_layer", get<std::string>(vm, "model.hard_boundary_layer"));
+  m.initial_lift = get<double>(vm, "model.initial_lift");
   m.encoder = parse_encoder("model.encoder", get<std::string>(vm, "model.encoder"));
   m.grid_levels = get<int>(vm, "model.grid_levels");
   m.grid_cells = parse_counts("model.grid_cells", get<std::string>(vm, "model.grid_cells"),
@@ -534,6 +540,11 @@ CommandLine read_command_line(const std::vector<std::string>& args, const PdeReg
   read_inverse(vm, c);
   m.validate();
   check_hard_boundary(c);
+  require(m.initial_lift == 0 || has_initial_taylor(*c.pde), "model.initial_lift",
+          c.effective["model.initial_lift"],
+          "0: problem '" + c.problem +
+              (c.pde->time_axis() < 0 ? "' has no time axis"
+                                      : "' does not provide the derivatives of its initial value"));
 
   SamplingSpec& s = c.sampling;
   s.residual = get<long long>(vm, "sampling.residual");

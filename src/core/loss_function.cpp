@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "pigx/core/error.hpp"
+#include "pigx/core/initial_lift.hpp"
 #include "pigx/core/taylor.hpp"
 
 namespace pigx {
@@ -35,6 +36,10 @@ LossFunction::LossFunction(const Pde& pde, const ModelSpec& spec, const Box& dom
   PIGX_CHECK_INPUT(spec.hard_boundary_growth == 0 || pde.time_axis() >= 0,
                    "model.hard_boundary_growth = ", spec.hard_boundary_growth,
                    " needs a time axis; problem '", pde.name(), "' is stationary");
+  PIGX_CHECK_INPUT(spec.initial_lift == 0 || has_initial_taylor(pde),
+                   "model.initial_lift = ", spec.initial_lift,
+                   " needs a time axis and the derivatives of the initial value; problem '", pde.name(),
+                   "' does not provide them");
   theta_d_ = View1("pigx::LossFunction::theta", layout_.total);
   grad_d_ = View1("pigx::LossFunction::grad", layout_.total);
   mlp_grad_.resize(layout_.mlp_desc.size);
@@ -67,6 +72,14 @@ PointBatch LossFunction::make_batch(const double* points, long long n, const std
   Kokkos::deep_copy(b.x, hx);
   Kokkos::deep_copy(b.xi, hxi);
   Kokkos::deep_copy(b.order, ho);
+  if (spec_.initial_lift > 0) {
+    const int width = spec_.outputs * taylor_size(D, 2);
+    b.lift = View2("pigx::PointBatch::lift", n, width);
+    auto hl = Kokkos::create_mirror_view(b.lift);
+    for (long long i = 0; i < n; ++i)
+      initial_lift_taylor(pde_, spec_.initial_lift, points + i * D, &hl(i, 0));
+    Kokkos::deep_copy(b.lift, hl);
+  }
   return b;
 }
 
@@ -357,6 +370,7 @@ void LossFunction::evaluate_u(const double* theta, const double* points, long lo
           double x[kMaxDim];
           for (int d = 0; d < D; ++d) x[d] = bx(p, d);
           factor.apply(x, D, order, O, Up);
+          add_initial_lift(b, p, D, order, O, Up);
           for (int j = 0; j < O * nc; ++j) U(p, j) = Up[j];
         });
     auto hU = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), U);

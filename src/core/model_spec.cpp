@@ -105,6 +105,11 @@ void ModelSpec::validate() const {
   if (hard_boundary_layer_order == 1 && hard_boundary_growth == 0)
     throw_input_error("model.hard_boundary_layer", "linear",
                       "diffusive without a growing wall layer (model.hard_boundary_growth = 0)");
+  if (!(initial_lift >= 0 && initial_lift < 1e300))
+    throw_input_error("model.initial_lift", std::to_string(initial_lift), "a decay rate >= 0 (0: off)");
+  if (initial_lift > 0 && hard_boundary > 0)
+    throw_input_error("model.initial_lift", std::to_string(initial_lift),
+                      "0 with a hard boundary (model.hard_boundary > 0): the lift is not 0 on the walls");
   if (!has_grid()) return validate_coefficients();
   if (grid_levels < 1 || grid_levels > kMaxGridLevels)
     throw_input_error("model.grid_levels", std::to_string(grid_levels),

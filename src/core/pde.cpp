@@ -12,6 +12,10 @@ void Pde::forcing(const double*, double*) const {
   throw Error(ErrorKind::Runtime, "PDE '" + name() + "' has no per-point source values");
 }
 
+bool Pde::initial_taylor(const double*, double*) const {
+  return false;
+}
+
 std::vector<std::string> Pde::trainable_coefficients() {
   std::vector<std::string> out;
   for (const PdeParameter& p : parameters())

@@ -19,6 +19,8 @@ struct PointBatch {
   View2 x;       ///< [n][dim] physical
   View2 xi;      ///< [n][dim] mapped onto the model box
   IView1 order;  ///< [n] 0, 1 or 2
+  /// [n][outputs * taylor_size(dim, 2)] Taylor data added to u (model.initial_lift); empty: none.
+  View2 lift;
   int n = 0;
 };
 

@@ -8,6 +8,7 @@
 #include "pigx/core/coefficient.hpp"
 #include "pigx/core/dual.hpp"
 #include "pigx/core/gaussian_encoder.hpp"
+#include "pigx/core/initial_lift.hpp"
 #include "pigx/core/mlp.hpp"
 #include "pigx/core/taylor.hpp"
 
@@ -38,8 +39,8 @@ struct HeadArgs {
   BoundaryFactor factor;                       ///< hard zero boundary: u = g(x) MLP (inactive: u = MLP)
 };
 
-/// Shared start of every head: the point's features through the MLP and the boundary factor (U, keeping
-/// the scratch for the reverse pass) and its physical coordinates x.
+/// Shared start of every head: the point's features through the MLP, the boundary factor and the initial
+/// lift (U, keeping the scratch for the reverse pass) and its physical coordinates x.
 KOKKOS_INLINE_FUNCTION void head_forward(const HeadArgs& a, int p, MlpScratch& s, double* U, double* x) {
   const int nc = taylor_size(a.dim, a.order), K = a.mlp.width[0];
   double Fp[kMaxChannels * kMaxComp];
@@ -48,6 +49,7 @@ KOKKOS_INLINE_FUNCTION void head_forward(const HeadArgs& a, int p, MlpScratch& s
   mlp_forward(a.mlp, a.theta.data() + a.mlp_offset, a.dim, a.order, Fp, s, U);
   for (int d = 0; d < a.dim; ++d) x[d] = a.batch.x(p, d);
   a.factor.apply(x, a.dim, a.order, a.outputs, U);
+  add_initial_lift(a.batch, p, a.dim, a.order, a.outputs, U);  // no parameters: the reverse pass skips it
 }
 
 /// Shared end of every head: the adjoint Ubar of u's Taylor data (overwritten) through the boundary factor

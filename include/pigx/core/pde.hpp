@@ -67,6 +67,11 @@ class Pde {
   virtual void boundary_value(const double* x, double* u) const { exact(x, u); }
   /// Initial data at t = t0 (host); defaults to exact().
   virtual void initial_value(const double* x, double* u) const { exact(x, u); }
+  /// Taylor data at x (host, [outputs][taylor_size(dim, 2)]) of the initial value carried forward for
+  /// model.initial_lift: u0 itself (time derivatives 0), or u0 under the problem's diffusion alone where that
+  /// keeps a kink of u0 from staying sharp. Equals initial_value() at t0. Returns false where the problem
+  /// does not provide it (model.initial_lift then refuses it).
+  virtual bool initial_taylor(const double* x, double* taylor) const;
   /// True if the residual reads per-point source values (forcing()) carried with the residual points.
   virtual bool has_forcing() const { return false; }
   /// Source values of the equations at x (host; equations() values); used when has_forcing().
