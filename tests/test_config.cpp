@@ -469,6 +469,21 @@ TEST(Config, InitialLiftKey) {
       {"model.initial_lift", "10", "with a hard boundary"});
 }
 
+TEST(Config, ResidualTimeDecayKey) {
+  const auto ini = write_ini("decay.ini", "[problem]\ntype = allen_cahn\n[model]\ngaussians = 10\n");
+  const CommandLine plain = read_command_line({ini}, builtin_pdes());
+  EXPECT_EQ(plain.config.sampling.residual_time_decay, 0.0);
+  EXPECT_EQ(checkpoint_identity(plain.config, 1, 1).config.find("loss.residual_time_decay"),
+            std::string::npos);
+  const CommandLine decay = read_command_line({ini, "--loss.residual_time_decay=5"}, builtin_pdes());
+  EXPECT_EQ(decay.config.sampling.residual_time_decay, 5.0);
+  EXPECT_NE(checkpoint_identity(decay.config, 1, 1).config, checkpoint_identity(plain.config, 1, 1).config);
+  expect_input_error({ini, "--loss.residual_time_decay=-1"},
+                     {"loss.residual_time_decay", "-1", "a rate in [0, 100]"});
+  expect_input_error({ini, "--problem.type=helmholtz", "--loss.residual_time_decay=5"},
+                     {"loss.residual_time_decay", "5", "problem 'helmholtz' has no time axis"});
+}
+
 TEST(Config, CheckpointKeysAndRestart) {
   const auto ini = write_ini("ck.ini", kGood);
   const CommandLine plain = read_command_line({ini, "--output.dir=run7"}, builtin_pdes());

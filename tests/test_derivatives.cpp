@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cmath>
 #include <random>
 #include <string>
 
@@ -212,7 +213,15 @@ struct ParamCase {
   double growth = 0;  ///< model.hard_boundary_growth
   int layer = 2;      ///< the wall layer's order (2 diffusive, 1 linear)
   double lift = 0;    ///< model.initial_lift
+  double decay = 0;   ///< loss.residual_time_decay of the residual term
 };
+
+// The case's loss terms: random_terms with the residual term's time decay.
+std::vector<TermData> case_terms(const ParamCase& c, const Pde& pde) {
+  std::vector<TermData> terms = random_terms(pde, 8, 5);
+  terms[0].time_decay = c.decay;
+  return terms;
+}
 
 // The small model of a case, with its encoders.
 ModelSpec case_spec(const ParamCase& c, const Pde& pde) {
@@ -231,7 +240,7 @@ TEST_P(ParameterGradient, EveryGroupMatchesFiniteDifferences) {
   auto pde = builtin_pdes().create(c.pde);
   ModelSpec spec = case_spec(c, *pde);
   LossFunction loss(*pde, spec);
-  loss.set_terms(random_terms(*pde, 8, 5));
+  loss.set_terms(case_terms(c, *pde));
   auto theta = test::random_theta(spec, loss.model_box(), 7);
   std::vector<double> grad(theta.size()), terms;
   const double L0 = loss.evaluate(theta.data(), grad.data(), terms);
@@ -264,6 +273,10 @@ std::vector<ParamCase> all_param_cases() {
   cases.push_back({"allen_cahn", Covariance::Full, Activation::Tanh, EncoderKind::Both, 0, 0, 2, 10.0});
   cases.push_back(
       {"allen_cahn", Covariance::Diagonal, Activation::Sin, EncoderKind::Multigrid, 0, 0, 2, 3.0});
+  // A residual weight decaying in time, with and without the lift.
+  cases.push_back(
+      {"allen_cahn", Covariance::Diagonal, Activation::Tanh, EncoderKind::Multigrid, 0, 0, 2, 10.0, 5.0});
+  cases.push_back({"klein_gordon", Covariance::Full, Activation::Sin, EncoderKind::Both, 0, 0, 2, 0, 2.0});
   return cases;
 }
 
@@ -274,7 +287,7 @@ TEST_P(ParameterGradient, JacobianMatchesLossAndGradient) {
   auto pde = builtin_pdes().create(c.pde);
   ModelSpec spec = case_spec(c, *pde);
   LossFunction loss(*pde, spec);
-  loss.set_terms(random_terms(*pde, 8, 5));
+  loss.set_terms(case_terms(c, *pde));
   auto theta = test::random_theta(spec, loss.model_box(), 7);
   std::vector<double> grad(theta.size()), terms;
   const double L0 = loss.evaluate(theta.data(), grad.data(), terms);
@@ -291,7 +304,7 @@ TEST_P(ParameterGradient, PointResidualsGiveTheResidualTermLoss) {
   auto pde = builtin_pdes().create(c.pde);
   const ModelSpec spec = case_spec(c, *pde);
   LossFunction loss(*pde, spec);
-  std::vector<TermData> terms = random_terms(*pde, 8, 5);
+  std::vector<TermData> terms = case_terms(c, *pde);
   terms.resize(1);
   TermData& t = terms[0];
   const int D = pde->dim(), E = pde->equations();
@@ -304,8 +317,13 @@ TEST_P(ParameterGradient, PointResidualsGiveTheResidualTermLoss) {
   loss.evaluate(theta.data(), nullptr, term_loss);
   loss.point_residuals(theta.data(), points.data(), 8, r);
   ASSERT_EQ(r.size(), static_cast<std::size_t>(8 * E));
+  // point_residuals gives the PDE's residuals; the term weighs them by the time weight, if any.
+  const int ta = pde->time_axis();
+  const TimeWeight w =
+      make_time_weight(ta, pde->domain().lo[std::max(ta, 0)], pde->domain().hi[std::max(ta, 0)], c.decay);
   double sum = 0;
-  for (double v : r) sum += v * v;
+  for (int i = 0; i < 8; ++i)
+    for (int e = 0; e < E; ++e) sum += std::pow(w.root(&points[i * D]) * r[i * E + e], 2);
   EXPECT_NEAR(0.7 / 8 * sum, term_loss[0], 1e-12 * std::abs(term_loss[0]));
   EXPECT_GT(sum, 0.0);
   // The terms are untouched: the loss is the same after the call.
@@ -322,7 +340,7 @@ TEST_P(ParameterGradient, JacobianColumnsMatchFiniteDifferences) {
   auto pde = builtin_pdes().create(c.pde);
   const ModelSpec spec = case_spec(c, *pde);
   LossFunction loss(*pde, spec);
-  loss.set_terms(random_terms(*pde, 8, 5));
+  loss.set_terms(case_terms(c, *pde));
   const auto theta = test::random_theta(spec, loss.model_box(), 7);
   View1 r;
   View2 J;
@@ -524,7 +542,7 @@ INSTANTIATE_TEST_SUITE_P(AllPdes, ParameterGradient, ::testing::ValuesIn(all_par
                                        ? ""
                                        : std::string("_") + encoder_name(i.param.enc)) +
                                   (i.param.hard > 0 ? "_hard" : "") + (i.param.layer == 1 ? "_linear" : "") +
-                                  (i.param.lift > 0 ? "_lift" : "");
+                                  (i.param.lift > 0 ? "_lift" : "") + (i.param.decay > 0 ? "_decay" : "");
                          });
 
 // The hard boundary factor makes u exactly 0 on the spatial boundary at every time, and only there: the
@@ -581,6 +599,23 @@ TEST(HardBoundary, VanishesOnTheSpatialBoundaryOnly) {
   ps.hard_boundary = 1;
   for (int d = 0; d < 2; ++d) ps.periodic[d] = periodic->domain().periodic[d];
   EXPECT_THROW(LossFunction(*periodic, ps), Error);
+}
+
+// The residual time weight averages 1 over the time axis and falls by exp(-gamma T) across it.
+TEST(TimeWeight, AveragesOneAndDecays) {
+  const TimeWeight w = make_time_weight(1, 0.5, 2.5, 3.0);
+  double mean = 0;
+  const int n = 20000;
+  for (int i = 0; i < n; ++i) {
+    const double x[2] = {0.3, 0.5 + 2.0 * (i + 0.5) / n};
+    mean += w.root(x) * w.root(x) / n;
+  }
+  EXPECT_NEAR(mean, 1.0, 1e-8);
+  const double first[2] = {0, 0.5}, last[2] = {0, 2.5};
+  EXPECT_NEAR(std::pow(w.root(last) / w.root(first), 2), std::exp(-6.0), 1e-15);
+  const double any[2] = {0, 1.7};
+  EXPECT_EQ(make_time_weight(1, 0.5, 2.5, 0.0).root(any), 1.0);
+  EXPECT_EQ(make_time_weight(-1, 0, 1, 2.0).root(any), 1.0);
 }
 
 // A library user's spec with a layer order other than 1 or 2, or a linear layer without growth, is refused.

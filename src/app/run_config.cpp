@@ -96,7 +96,10 @@ po::options_description general_options() {
   loss.add_options()("loss.residual", po::value<double>()->default_value(1.0),
                      "weight of the PDE residual term")(
       "loss.boundary", po::value<double>()->default_value(1.0), "weight of the boundary term")(
-      "loss.initial", po::value<double>()->default_value(1.0), "weight of the initial-condition term");
+      "loss.initial", po::value<double>()->default_value(1.0), "weight of the initial-condition term")(
+      "loss.residual_time_decay", po::value<double>()->default_value(0.0),
+      "rate gamma of a residual weight that decays in time, exp(-gamma (t - t0)) scaled to mean 1: early "
+      "residuals, whose errors later times inherit, weigh more (0: uniform)");
   po::options_description train("[train]");
   train.add_options()("train.seed", po::value<long long>()->default_value(1),
                       "random seed (initialisation and sampling)")(
@@ -572,6 +575,11 @@ CommandLine read_command_line(const std::vector<std::string>& args, const PdeReg
   s.residual_weight = get<double>(vm, "loss.residual");
   s.boundary_weight = get<double>(vm, "loss.boundary");
   s.initial_weight = get<double>(vm, "loss.initial");
+  s.residual_time_decay = get<double>(vm, "loss.residual_time_decay");
+  require(s.residual_time_decay >= 0 && s.residual_time_decay <= 100, "loss.residual_time_decay",
+          c.effective["loss.residual_time_decay"], "a rate in [0, 100] (0: uniform weight)");
+  require(s.residual_time_decay == 0 || c.pde->time_axis() >= 0, "loss.residual_time_decay",
+          c.effective["loss.residual_time_decay"], "0: problem '" + c.problem + "' has no time axis");
   c.data_file = get<std::string>(vm, "data.file");
   s.data.weight = get<double>(vm, "data.weight");
   require(s.data.weight >= 0, "data.weight", c.effective["data.weight"], "a weight >= 0");

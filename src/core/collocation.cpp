@@ -37,6 +37,7 @@ TermData residual_term(const Pde& pde, const SamplingSpec& spec, const std::vect
   const long long count = static_cast<long long>(global.size()) / D;
   TermData t =
       make_term("residual", TermKind::Residual, spec.residual_weight, count, global, D, rank, nranks);
+  t.time_decay = spec.residual_time_decay;
   // Source values travel with the residual points of PDEs whose source comes from data.
   if (pde.has_forcing()) {
     const int E = pde.equations();

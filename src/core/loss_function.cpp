@@ -186,6 +186,11 @@ HeadArgs LossFunction::head_args(std::size_t t, bool gradient) {
   a.coef_offset = layout_.coefficients;
   a.coef_grad = coef_grad_.data();
   a.factor = factor_;
+  if (!probe && terms_[t].kind == TermKind::Residual) {
+    const int ta = pde_.time_axis();
+    const Box box = pde_.domain();
+    if (ta >= 0) a.time_weight = make_time_weight(ta, box.lo[ta], box.hi[ta], terms_[t].time_decay);
+  }
   return a;
 }
 

@@ -24,6 +24,8 @@ struct TermData {
   std::vector<double> points;   ///< local points, row-major [n][dim], physical coordinates
   std::vector<double> targets;  ///< Value terms: [n][outputs]
   std::vector<double> forcing;  ///< Residual terms of PDEs with has_forcing(): [n][equations]
+  /// Residual terms: each point weighs n exp(-time_decay (t - t0)), mean 1 over the time axis (TimeWeight).
+  double time_decay = 0;
   /// Number of local points.
   long long local_count(int dim) const { return static_cast<long long>(points.size()) / dim; }
 };

@@ -2,6 +2,7 @@
 // squared contribution, and the reverse pass to MLP gradients and feature adjoints. Device code.
 #pragma once
 
+#include <cmath>
 #include <type_traits>
 
 #include "pigx/core/boundary_factor.hpp"
@@ -16,6 +17,32 @@ namespace pigx {
 
 /// Largest number of residual equations per point.
 constexpr int kMaxEquations = kMaxOutputs;
+
+/// A residual weight that decays along the time axis, w(t) = norm exp(-gamma (t - t0)), norm such that w
+/// averages 1 over the axis: a residual error made early is carried, and where the dynamics are unstable
+/// amplified, to every later time, so early residuals weigh more (a static form of causal training).
+/// Inactive (axis < 0): w = 1.
+struct TimeWeight {
+  int axis = -1;
+  double t0 = 0, gamma = 0, norm = 1;
+
+  /// sqrt(w) at the physical point x: the factor of the residual and its derivatives.
+  KOKKOS_INLINE_FUNCTION double root(const double* x) const {
+    return axis < 0 ? 1.0 : math::sqrt(norm) * math::exp(-0.5 * gamma * (x[axis] - t0));
+  }
+};
+
+/// The weight of a residual term with decay rate gamma on the time axis [t0, t1] (inactive if gamma = 0).
+inline TimeWeight make_time_weight(int axis, double t0, double t1, double gamma) {
+  TimeWeight w;
+  if (!(gamma > 0) || axis < 0) return w;
+  const double span = gamma * (t1 - t0);
+  w.axis = axis;
+  w.t0 = t0;
+  w.gamma = gamma;
+  w.norm = span / -std::expm1(-span);
+  return w;
+}
 
 /// Everything a head kernel reads and writes for one term: points [begin, end) of the batch.
 struct HeadArgs {
@@ -37,7 +64,20 @@ struct HeadArgs {
   std::size_t coef_offset = 0;                 ///< their first index in the parameter vector
   double* coef_grad = nullptr;                 ///< out: added coefficient gradient (host, ncoef entries)
   BoundaryFactor factor;                       ///< hard zero boundary: u = g(x) MLP (inactive: u = MLP)
+  TimeWeight time_weight;                      ///< residual terms' weight along time (inactive: 1)
 };
+
+/// Multiplies the residuals of a point and their derivatives by sqrt(w(t)) of a.time_weight.
+KOKKOS_INLINE_FUNCTION void apply_time_weight(const HeadArgs& a, const double* x, int neq, int nu, double* r,
+                                              double* J, double* Jc) {
+  if (a.time_weight.axis < 0) return;
+  const double s = a.time_weight.root(x);
+  for (int e = 0; e < neq; ++e) {
+    r[e] *= s;
+    for (int j = 0; j < nu; ++j) J[e * nu + j] *= s;
+    for (int j = 0; j < kMaxCoefficients; ++j) Jc[e * kMaxCoefficients + j] *= s;
+  }
+}
 
 /// Shared start of every head: the point's features through the MLP, the boundary factor and the initial
 /// lift (U, keeping the scratch for the reverse pass) and its physical coordinates x.
@@ -103,6 +143,7 @@ struct HeadKernel : ArraySum {
     double r[kMaxEquations], J[kMaxEquations * kMaxOutputs * kMaxComp], Jc[kMaxEquations * kMaxCoefficients];
     const int neq = res.count();
     res.eval(p, x, U, nc, r, J, Jc);
+    apply_time_weight(a, x, neq, O * nc, r, J, Jc);
     double sq = 0;
     for (int e = 0; e < neq; ++e) sq += r[e] * r[e];
     sum[0] += a.scale * sq;
@@ -160,6 +201,7 @@ struct JacobianHeadKernel {
     double rv[kMaxEquations], Jr[kMaxEquations * kMaxOutputs * kMaxComp],
         Jc[kMaxEquations * kMaxCoefficients];
     res.eval(p, x, U, nc, rv, Jr, Jc);
+    apply_time_weight(a, x, res.count(), O * nc, rv, Jr, Jc);
     const double sq = math::sqrt(a.scale);
     r(p) = sq * rv[0];
     for (int j = 0; j < a.ncoef; ++j) J(p, a.coef_offset + j) = sq * Jc[j];
