@@ -62,9 +62,10 @@ po::options_description general_options() {
       "how the growing wall layer widens: diffusive (phi-width c sqrt(t - t0)) | linear (c (t - t0): "
       "u = (phi / (phi + c (t - t0)))^p MLP)")(
       "model.initial_lift", po::value<double>()->default_value(0.0),
-      "decay rate lambda of the initial-value lift: u = MLP + exp(-lambda (t - t0)) u0(x), so a kink of u0 "
-      "that a smooth model cannot fit is exact at t0 and decays at rate lambda (e.g. the reaction's damping "
-      "rate about a stable state); needs a problem that provides u0's derivatives (0: off)")(
+      "decay rate lambda of the initial-value lift: u = MLP + exp(-lambda (t - t0)) H(x, t), H the initial "
+      "value u0 carried forward by the problem's diffusion alone, so a kink of u0 that a smooth model cannot "
+      "fit is exact at t0 and decays at rate lambda (e.g. the reaction's damping rate about a stable state); "
+      "needs a problem that provides H (0: off)")(
       "model.encoder", po::value<std::string>()->default_value("gaussian"),
       "features: gaussian | multigrid (cubic B-spline grids) | both (summed channel by channel)")(
       "model.grid_levels", po::value<int>()->default_value(4),

@@ -32,9 +32,9 @@ struct AdaptiveSpec {
 struct SamplingSpec {
   long long residual = 4096, boundary = 1024, initial = 256;
   double residual_weight = 1.0, boundary_weight = 1.0, initial_weight = 1.0;
-  double residual_time_decay =
-      0.0;               ///< loss.residual_time_decay: residual weight ~ exp(-rate t) (TimeWeight)
-  ObservationSpec data;  ///< observations (data.file), empty unless set
+  /// loss.residual_time_decay: the residual weight decays like exp(-rate t) (TimeWeight)
+  double residual_time_decay = 0.0;
+  ObservationSpec data;                             ///< observations (data.file), empty unless set
   PointSequence sequence = PointSequence::Uniform;  ///< how residual, boundary, initial points are drawn
   AdaptiveSpec adaptive;                            ///< residual points where the residual is large
 };

@@ -1,8 +1,10 @@
-// Initial-value lift: u = N(x, t) + exp(-lambda (t - t0)) u0(x), with N the network's output (after any
-// hard boundary factor) and u0 the problem's initial value. The lift carries what a smooth N cannot: a kink
-// of u0 (Allen-Cahn's, across its periodic seam) is exact at t0 and decays at the rate lambda, the rate at
-// which a reaction damps it (the linearisation about a stable state). N then fits only the smooth rest, and
-// at t0 its target is 0. The lift has no parameters: only the values and input derivatives of u change.
+// Initial-value lift: u = N(x, t) + exp(-lambda (t - t0)) H(x, t), with N the network's output (after any
+// hard boundary factor) and H the problem's initial value u0 carried forward (Pde::initial_taylor: u0 itself,
+// or u0 under the problem's diffusion alone). The lift carries what a smooth N cannot: a kink of u0
+// (Allen-Cahn's, across its periodic seam) is exact at t0, rounds as the diffusion rounds it and decays at
+// the rate lambda, the rate at which a reaction damps it (the linearisation about a stable state). N then
+// fits only the smooth rest, and at t0 its target is 0. The lift has no parameters: only the values and
+// input derivatives of u change.
 // Host side computes its Taylor data per point (PointBatch::lift); kernels add them (add_initial_lift).
 #pragma once
 

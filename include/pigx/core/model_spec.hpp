@@ -56,8 +56,8 @@ struct ModelSpec {
   double hard_boundary_growth = 0.0;
   /// model.hard_boundary_layer: the layer's phi-width is c (t - t0)^(1/q); q = 2 diffusive, 1 linear.
   int hard_boundary_layer_order = 2;
-  /// Decay rate lambda of the initial-value lift u = MLP + exp(-lambda (t - t0)) u0(x) (initial_lift.hpp);
-  /// 0: off.
+  /// Decay rate lambda of the initial-value lift u = MLP + exp(-lambda (t - t0)) H(x, t), H the initial value
+  /// carried forward (initial_lift.hpp); 0: off.
   double initial_lift = 0.0;
   /// Initial values of the trained PDE coefficients (inverse problems; empty: none), stored after the MLP.
   std::vector<double> coefficients;
