@@ -374,8 +374,7 @@ void LossFunction::evaluate_u(const double* theta, const double* points, long lo
           mlp_forward(m, th.data() + off, D, order, Fp, scratch, Up);
           double x[kMaxDim];
           for (int d = 0; d < D; ++d) x[d] = bx(p, d);
-          factor.apply(x, D, order, O, Up);
-          add_initial_lift(b, p, D, order, O, Up);
+          output_from_network(factor, b, p, x, D, order, O, Up);
           for (int j = 0; j < O * nc; ++j) U(p, j) = Up[j];
         });
     auto hU = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), U);

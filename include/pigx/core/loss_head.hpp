@@ -79,6 +79,14 @@ KOKKOS_INLINE_FUNCTION void apply_time_weight(const HeadArgs& a, const double* x
   }
 }
 
+/// u from the network output N at batch point p (physical x), in place on U [outputs][nc]: the boundary
+/// factor, then the initial lift. The one definition of the output map, for the heads and evaluate_u.
+KOKKOS_INLINE_FUNCTION void output_from_network(const BoundaryFactor& factor, const PointBatch& batch, int p,
+                                                const double* x, int dim, int order, int outputs, double* U) {
+  factor.apply(x, dim, order, outputs, U);
+  add_initial_lift(batch, p, dim, order, outputs, U);  // no parameters: the reverse pass skips it
+}
+
 /// Shared start of every head: the point's features through the MLP, the boundary factor and the initial
 /// lift (U, keeping the scratch for the reverse pass) and its physical coordinates x.
 KOKKOS_INLINE_FUNCTION void head_forward(const HeadArgs& a, int p, MlpScratch& s, double* U, double* x) {
@@ -88,8 +96,7 @@ KOKKOS_INLINE_FUNCTION void head_forward(const HeadArgs& a, int p, MlpScratch& s
     for (int j = 0; j < nc; ++j) Fp[c * nc + j] = a.F(p, c, j);
   mlp_forward(a.mlp, a.theta.data() + a.mlp_offset, a.dim, a.order, Fp, s, U);
   for (int d = 0; d < a.dim; ++d) x[d] = a.batch.x(p, d);
-  a.factor.apply(x, a.dim, a.order, a.outputs, U);
-  add_initial_lift(a.batch, p, a.dim, a.order, a.outputs, U);  // no parameters: the reverse pass skips it
+  output_from_network(a.factor, a.batch, p, x, a.dim, a.order, a.outputs, U);
 }
 
 /// Shared end of every head: the adjoint Ubar of u's Taylor data (overwritten) through the boundary factor

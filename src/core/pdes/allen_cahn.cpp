@@ -47,10 +47,8 @@ class AllenCahn : public PdeAdaptor<AllenCahnEq> {
     if (!(t > 0 && eps > 0)) return true;
     const double xi = s > 0 ? s - 1 : s + 1, a = 2 * std::sqrt(eps * t), z = xi / a, e = std::exp(-z * z);
     // k_x = erf(z) - sign(xi), written with erfc so that it does not cancel away from the seam.
-    const double k1 = xi > 0   ? -std::erfc(z)
-                      : xi < 0 ? std::erfc(-z)
-                               : 0.0,
-                 k = xi * k1 + a * e / std::sqrt(M_PI);
+    const double k1 = xi > 0 ? -std::erfc(z) : xi < 0 ? std::erfc(-z) : 0.0;
+    const double k = xi * k1 + a * e / std::sqrt(M_PI);
     const double k2 = 2 * e / (a * std::sqrt(M_PI)), k3 = -2 * z / a * k2,
                  k4 = (4 * z * z - 2) / (a * a) * k2;
     u[0] += 2 * k;
