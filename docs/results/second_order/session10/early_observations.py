@@ -6,7 +6,7 @@ for the oracle probe of docs/benchmarks.md (tenth session); reads /reference of 
 """
 import sys,h5py,numpy as np
 tmax=float(sys.argv[2])
-with h5py.File('sys.argv[3] if len(sys.argv) > 3 else "solution.h5"','r') as f:
+with h5py.File(sys.argv[3], 'r') as f:
     p=f['points'][:]; ref=f['reference'][:].ravel()
 m=p[:,0]<=tmax+1e-12
 with h5py.File(sys.argv[1],'w') as g:
