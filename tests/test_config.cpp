@@ -191,6 +191,22 @@ TEST(Config, OutOfRangeCountsAndSeed) {
       read_command_line({ini, "--sampling.adaptive=true", "--sampling.adaptive_k=2"}, builtin_pdes());
   EXPECT_TRUE(rad.config.sampling.adaptive.enabled);
   EXPECT_EQ(rad.config.sampling.adaptive.k, 2.0);
+  EXPECT_FALSE(rad.config.sampling.adaptive.initial);
+}
+
+TEST(Config, AdaptiveInitialKey) {
+  const auto kg = write_ini("kg_rad.ini", "[problem]\ntype = klein_gordon\n[model]\ngaussians = 10\n");
+  expect_input_error({kg, "--sampling.adaptive_initial=true"},
+                     {"'true'", "'sampling.adaptive_initial'", "false unless sampling.adaptive = true"});
+  expect_input_error(
+      {kg, "--sampling.adaptive=true", "--sampling.adaptive_initial=true", "--sampling.initial=0"},
+      {"'true'", "'sampling.adaptive_initial'", "sampling.initial = 0"});
+  expect_input_error(
+      {write_ini("g.ini", kGood), "--sampling.adaptive=true", "--sampling.adaptive_initial=true"},
+      {"'true'", "'sampling.adaptive_initial'", "without a time axis"});
+  const auto on =
+      read_command_line({kg, "--sampling.adaptive=true", "--sampling.adaptive_initial=true"}, builtin_pdes());
+  EXPECT_TRUE(on.config.sampling.adaptive.initial);
 }
 
 TEST(Config, TooFewCollocationPointsForTheModel) {

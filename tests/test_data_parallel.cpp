@@ -5,6 +5,8 @@
 
 #include <cmath>
 #include <sstream>
+#include <stdexcept>
+#include <string>
 
 #include "mpi_support.hpp"
 #include "pigx/core/collocation.hpp"
@@ -55,9 +57,16 @@ TEST(DataParallel, LossAndGradientEqualOneProcess) {
   EXPECT_LE(test::max_rel_diff(g, g1), 1e-12);
 }
 
-// Every rank's points of the first (residual) term, gathered in rank order.
-std::vector<double> gathered_residual_points(LossFunction& loss) {
-  const std::vector<double>& mine = loss.terms().front().points;
+// The points of the term named `name` (this rank's share when the terms are a rank's).
+const std::vector<double>& term_points(const std::vector<TermData>& terms, const std::string& name) {
+  for (const auto& t : terms)
+    if (t.name == name) return t.points;
+  throw std::runtime_error("no term " + name);
+}
+
+// Every rank's points of the term named `name`, gathered in rank order.
+std::vector<double> gathered_points(LossFunction& loss, const std::string& name) {
+  const std::vector<double>& mine = term_points(loss.terms(), name);
   std::vector<int> counts(world_size()), displs(world_size());
   const int n = static_cast<int>(mine.size());
   MPI_Allgather(&n, 1, MPI_INT, counts.data(), 1, MPI_INT, MPI_COMM_WORLD);
@@ -92,11 +101,11 @@ TEST(DataParallel, AdaptiveResamplingIsRankInvariantAndFollowsTheResidual) {
   DataParallelLoss dp(MPI_COMM_WORLD, mine, &s), dp1(MPI_COMM_SELF, one, &s);
 
   dp.resample(3, 0, theta.data());
-  EXPECT_EQ(gathered_residual_points(mine), draw_terms(*pde, s, 3, 0, 0, 1).front().points);
+  EXPECT_EQ(gathered_points(mine, "residual"), draw_terms(*pde, s, 3, 0, 0, 1).front().points);
 
   dp.resample(3, 1, theta.data());
   dp1.resample(3, 1, theta.data());
-  const std::vector<double> adaptive = gathered_residual_points(mine);
+  const std::vector<double> adaptive = gathered_points(mine, "residual");
   EXPECT_EQ(adaptive, one.terms().front().points);
   ASSERT_EQ(adaptive.size(), static_cast<std::size_t>(s.residual * pde->dim()));
   EXPECT_EQ(mine.terms().front().global_count, s.residual);
@@ -105,6 +114,61 @@ TEST(DataParallel, AdaptiveResamplingIsRankInvariantAndFollowsTheResidual) {
   const double hot = mean_abs_residual(one, theta.data(), adaptive);
   const double flat = mean_abs_residual(one, theta.data(), uniform);
   EXPECT_GT(hot, 1.5 * flat) << "adaptive " << hot << ", uniform " << flat;
+}
+
+double mean_initial_miss(LossFunction& loss, const double* theta, const std::vector<double>& points) {
+  const Pde& pde = loss.pde();
+  const long long n = static_cast<long long>(points.size()) / pde.dim();
+  std::vector<double> u, u0(pde.outputs());
+  loss.evaluate_u(theta, points.data(), n, 0, u);
+  double s = 0;
+  for (long long i = 0; i < n; ++i) {
+    pde.initial_value(&points[i * pde.dim()], u0.data());
+    for (int o = 0; o < pde.outputs(); ++o) s += std::abs(u[i * pde.outputs() + o] - u0[o]);
+  }
+  return s / static_cast<double>(n * pde.outputs());
+}
+
+// With AdaptiveSpec::initial the initial points, too, follow the model: on the start of the time axis,
+// the same global points on any rank count, where the model misses the initial value, with u0 as targets.
+TEST(DataParallel, AdaptiveInitialPointsAreRankInvariantAndFollowTheMiss) {
+  auto pde = builtin_pdes().create("klein_gordon");
+  const ModelSpec spec = spec_for(*pde);
+  SamplingSpec s = sampling();
+  s.adaptive.enabled = true;
+  s.adaptive.initial = true;
+  s.adaptive.k = 2.0;
+  s.adaptive.c = 0.0;
+  LossFunction mine(*pde, spec), one(*pde, spec);
+  std::vector<double> theta;
+  initialise_parameters(spec, mine.layout(), mine.model_box(), 5, theta);
+  DataParallelLoss dp(MPI_COMM_WORLD, mine, &s), dp1(MPI_COMM_SELF, one, &s);
+  const std::vector<double> uniform = term_points(draw_terms(*pde, s, 3, 1, 0, 1), "initial");
+
+  dp.resample(3, 1, theta.data());
+  dp1.resample(3, 1, theta.data());
+  const std::vector<double> adaptive = gathered_points(mine, "initial");
+  EXPECT_EQ(adaptive, term_points(one.terms(), "initial"));
+  const int D = pde->dim(), ta = pde->time_axis();
+  ASSERT_EQ(adaptive.size(), static_cast<std::size_t>(s.initial * D));
+  for (int i = 0; i < s.initial; ++i) EXPECT_EQ(adaptive[i * D + ta], pde->domain().lo[ta]);
+  for (const auto& t : one.terms()) {
+    if (t.name != "initial") continue;
+    EXPECT_EQ(t.global_count, s.initial);
+    std::vector<double> u0(pde->outputs());
+    for (int i = 0; i < s.initial; ++i) {
+      pde->initial_value(&t.points[i * D], u0.data());
+      for (int o = 0; o < pde->outputs(); ++o) EXPECT_EQ(t.targets[i * pde->outputs() + o], u0[o]);
+    }
+  }
+  const double hot = mean_initial_miss(one, theta.data(), adaptive);
+  const double flat = mean_initial_miss(one, theta.data(), uniform);
+  EXPECT_GT(hot, 1.5 * flat) << "adaptive " << hot << ", uniform " << flat;
+
+  // Without the flag the initial points stay the uniform draw.
+  s.adaptive.initial = false;
+  dp1.resample(3, 1, theta.data());
+  EXPECT_EQ(term_points(one.terms(), "initial"), uniform);
 }
 
 TEST(DataParallel, TestErrorAndGatherEqualOneProcess) {

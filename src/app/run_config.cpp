@@ -92,7 +92,9 @@ po::options_description general_options() {
       "sampling.adaptive_c", po::value<double>()->default_value(1.0),
       "RAD: the uniform share c (0: residual only)")("sampling.adaptive_candidates",
                                                      po::value<int>()->default_value(4),
-                                                     "RAD: candidates evaluated per residual point");
+                                                     "RAD: candidates evaluated per residual point")(
+      "sampling.adaptive_initial", po::value<bool>()->default_value(false),
+      "RAD for the initial points too: drawn where the current model misses the initial value, |u - u0|");
   po::options_description loss("[loss]");
   loss.add_options()("loss.residual", po::value<double>()->default_value(1.0),
                      "weight of the PDE residual term")(
@@ -571,6 +573,15 @@ CommandLine read_command_line(const std::vector<std::string>& args, const PdeReg
   require(s.adaptive.candidates >= 1 && s.adaptive.candidates * s.residual <= INT_MAX,
           "sampling.adaptive_candidates", c.effective["sampling.adaptive_candidates"],
           "a count >= 1 with sampling.adaptive_candidates x sampling.residual <= 2147483647");
+  s.adaptive.initial = get<bool>(vm, "sampling.adaptive_initial");
+  require(!s.adaptive.initial || s.adaptive.enabled, "sampling.adaptive_initial",
+          c.effective["sampling.adaptive_initial"], "false unless sampling.adaptive = true");
+  require(!s.adaptive.initial || (c.pde->time_axis() >= 0 && s.initial > 0), "sampling.adaptive_initial",
+          c.effective["sampling.adaptive_initial"],
+          "false for a problem without a time axis or with sampling.initial = 0 (no initial points)");
+  require(!s.adaptive.initial || s.adaptive.candidates * s.initial <= INT_MAX, "sampling.adaptive_candidates",
+          c.effective["sampling.adaptive_candidates"],
+          "a count with sampling.adaptive_candidates x sampling.initial <= 2147483647");
   for (const char* k : {"loss.residual", "loss.boundary", "loss.initial"})
     require(get<double>(vm, k) >= 0, k, c.effective[k], "a weight >= 0");
   s.residual_weight = get<double>(vm, "loss.residual");

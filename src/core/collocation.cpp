@@ -47,6 +47,15 @@ TermData residual_term(const Pde& pde, const SamplingSpec& spec, const std::vect
   return t;
 }
 
+TermData initial_term(const Pde& pde, const SamplingSpec& spec, const std::vector<double>& global, int rank,
+                      int nranks) {
+  const int D = pde.dim();
+  const long long count = static_cast<long long>(global.size()) / D;
+  TermData t = make_term("initial", TermKind::Value, spec.initial_weight, count, global, D, rank, nranks);
+  fill_targets(t, D, pde.outputs(), [&](const double* x, double* u) { pde.initial_value(x, u); });
+  return t;
+}
+
 std::vector<TermData> draw_terms(const Pde& pde, const SamplingSpec& spec, std::uint64_t seed,
                                  std::uint64_t round, int rank, int nranks) {
   const Box box = pde.domain();
@@ -59,28 +68,20 @@ std::vector<TermData> draw_terms(const Pde& pde, const SamplingSpec& spec, std::
     terms.push_back(residual_term(pde, spec, pts, rank, nranks));
   }
   // Boundary and initial terms: u minus the PDE's data at their points.
-  auto add_value_term = [&](const char* name, double weight, long long count, std::uint64_t stream,
-                            auto sample, auto value) {
-    auto rng = make_stream(seed, round, stream);
+  if (spec.boundary > 0 && boundary_faces(box, ta) > 0) {
+    auto rng = make_stream(seed, round, 1);
     std::vector<double> pts;
-    sample(rng, pts);
-    terms.push_back(make_term(name, TermKind::Value, weight, count, pts, D, rank, nranks));
-    fill_targets(terms.back(), D, O, value);
-  };
-  if (spec.boundary > 0 && boundary_faces(box, ta) > 0)
-    add_value_term(
-        "boundary", spec.boundary_weight, spec.boundary, 1,
-        [&](std::mt19937_64& rng, std::vector<double>& pts) {
-          sample_boundary(box, ta, static_cast<int>(spec.boundary), rng, pts, spec.sequence);
-        },
-        [&](const double* x, double* u) { pde.boundary_value(x, u); });
-  if (spec.initial > 0 && ta >= 0)
-    add_value_term(
-        "initial", spec.initial_weight, spec.initial, 2,
-        [&](std::mt19937_64& rng, std::vector<double>& pts) {
-          sample_initial(box, ta, static_cast<int>(spec.initial), rng, pts, spec.sequence);
-        },
-        [&](const double* x, double* u) { pde.initial_value(x, u); });
+    sample_boundary(box, ta, static_cast<int>(spec.boundary), rng, pts, spec.sequence);
+    terms.push_back(
+        make_term("boundary", TermKind::Value, spec.boundary_weight, spec.boundary, pts, D, rank, nranks));
+    fill_targets(terms.back(), D, O, [&](const double* x, double* u) { pde.boundary_value(x, u); });
+  }
+  if (spec.initial > 0 && ta >= 0) {
+    auto rng = make_stream(seed, round, 2);
+    std::vector<double> pts;
+    sample_initial(box, ta, static_cast<int>(spec.initial), rng, pts, spec.sequence);
+    terms.push_back(initial_term(pde, spec, pts, rank, nranks));
+  }
   if (spec.data.count > 0) {
     TermData t = make_term("data", TermKind::Value, spec.data.weight, spec.data.count, spec.data.points, D,
                            rank, nranks);

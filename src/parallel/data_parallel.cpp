@@ -33,8 +33,13 @@ void DataParallelLoss::resample(std::uint64_t seed, std::uint64_t round, const d
   PIGX_MPI(MPI_Comm_size(comm_, &size));
   std::vector<TermData> terms = draw_terms(loss_.pde(), *sampling_, seed, round, rank, size);
   // Round 0 has no trained model to look at: it stays uniform.
-  if (sampling_->adaptive.enabled && theta && round > 0)
+  if (sampling_->adaptive.enabled && theta && round > 0) {
     terms.front() = residual_term(loss_.pde(), *sampling_, adaptive_points(seed, round, theta), rank, size);
+    if (sampling_->adaptive.initial)
+      for (TermData& t : terms)
+        if (t.name == "initial")
+          t = initial_term(loss_.pde(), *sampling_, adaptive_initial_points(seed, round, theta), rank, size);
+  }
   loss_.set_terms(std::move(terms));
 }
 
@@ -55,18 +60,57 @@ std::vector<double> DataParallelLoss::adaptive_points(std::uint64_t seed, std::u
   split_range(m, rank, size, b, e);
   std::vector<double> r;
   loss_.point_residuals(theta, candidates.data() + b * D, e - b, r);
-  std::vector<double> local_norm(e - b), norm(m);
+  std::vector<double> local_norm(e - b);
   for (long long i = 0; i < e - b; ++i) {
     double s = 0;
     for (int q = 0; q < E; ++q) s += r[i * E + q] * r[i * E + q];
     local_norm[i] = std::sqrt(s);
   }
+  return pick_candidates(candidates, local_norm, sampling_->residual, seed, round, 4);
+}
+
+std::vector<double> DataParallelLoss::adaptive_initial_points(std::uint64_t seed, std::uint64_t round,
+                                                              const double* theta) {
+  int rank, size;
+  PIGX_MPI(MPI_Comm_rank(comm_, &rank));
+  PIGX_MPI(MPI_Comm_size(comm_, &size));
+  const Pde& pde = loss_.pde();
+  const int D = pde.dim(), O = pde.outputs();
+  const long long m = sampling_->initial * sampling_->adaptive.candidates;
+  // Streams 5 and 6 of the round: the candidates and the pick, apart from the residual's 3 and 4.
+  auto rng = make_stream(seed, round, 5);
+  std::vector<double> candidates;
+  sample_initial(pde.domain(), pde.time_axis(), static_cast<int>(m), rng, candidates, sampling_->sequence);
+  long long b, e;
+  split_range(m, rank, size, b, e);
+  std::vector<double> u, u0(O);
+  loss_.evaluate_u(theta, candidates.data() + b * D, e - b, 0, u);
+  std::vector<double> local_norm(e - b);
+  for (long long i = 0; i < e - b; ++i) {
+    pde.initial_value(&candidates[(b + i) * D], u0.data());
+    double s = 0;
+    for (int o = 0; o < O; ++o) s += (u[i * O + o] - u0[o]) * (u[i * O + o] - u0[o]);
+    local_norm[i] = std::sqrt(s);
+  }
+  return pick_candidates(candidates, local_norm, sampling_->initial, seed, round, 6);
+}
+
+std::vector<double> DataParallelLoss::pick_candidates(const std::vector<double>& candidates,
+                                                      const std::vector<double>& local_norm, long long count,
+                                                      std::uint64_t seed, std::uint64_t round,
+                                                      std::uint64_t stream) {
+  int size;
+  PIGX_MPI(MPI_Comm_size(comm_, &size));
+  const int D = loss_.pde().dim();
+  const long long m = static_cast<long long>(candidates.size()) / D;
+  std::vector<double> norm(m);
   std::vector<int> counts, displs;
   split_counts(m, size, counts, displs);
-  PIGX_MPI(MPI_Allgatherv(local_norm.data(), static_cast<int>(e - b), MPI_DOUBLE, norm.data(), counts.data(),
-                          displs.data(), MPI_DOUBLE, comm_));
-  auto pick_rng = make_stream(seed, round, 4);
-  const std::vector<long long> picked = select_adaptive(norm, sampling_->residual, ad.k, ad.c, pick_rng);
+  PIGX_MPI(MPI_Allgatherv(local_norm.data(), static_cast<int>(local_norm.size()), MPI_DOUBLE, norm.data(),
+                          counts.data(), displs.data(), MPI_DOUBLE, comm_));
+  const AdaptiveSpec& ad = sampling_->adaptive;
+  auto pick_rng = make_stream(seed, round, stream);
+  const std::vector<long long> picked = select_adaptive(norm, count, ad.k, ad.c, pick_rng);
   std::vector<double> points;
   points.reserve(picked.size() * D);
   for (long long i : picked) points.insert(points.end(), &candidates[i * D], &candidates[i * D] + D);

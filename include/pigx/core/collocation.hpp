@@ -23,9 +23,10 @@ struct ObservationSpec {
 /// from `candidates` times as many candidates, weighted by the residual of the current model.
 struct AdaptiveSpec {
   bool enabled = false;
-  double k = 1.0;      ///< exponent of the residual norm
-  double c = 1.0;      ///< uniform share: weight |r|^k / mean |r|^k + c
-  int candidates = 4;  ///< candidates per residual point
+  double k = 1.0;        ///< exponent of the residual norm
+  double c = 1.0;        ///< uniform share: weight |r|^k / mean |r|^k + c
+  int candidates = 4;    ///< candidates per residual point
+  bool initial = false;  ///< the initial points too, weighted by |u - u0| (sampling.adaptive_initial)
 };
 
 /// How many collocation points each term gets (over all ranks) and its weight in the loss.
@@ -43,6 +44,11 @@ struct SamplingSpec {
 /// source values of PDEs that have forcing. Not collective.
 TermData residual_term(const Pde& pde, const SamplingSpec& spec, const std::vector<double>& global, int rank,
                        int nranks);
+
+/// The initial term for the global points `global` (row-major [count][dim], on the start of the time axis):
+/// this rank's share, with the PDE's initial values as targets. Not collective.
+TermData initial_term(const Pde& pde, const SamplingSpec& spec, const std::vector<double>& global, int rank,
+                      int nranks);
 
 /// Draws round `round` of every term of `pde` and keeps this rank's share (terms a PDE lacks, such as
 /// boundary on a fully periodic problem, are left out), then adds this rank's share of the observations.

@@ -38,7 +38,8 @@ class DataParallelLoss : public GlobalLoss {
   /// The whole vector.
   long long view_size() const override { return size(); }
   /// Draws round `round` and keeps this rank's share (needs the sampling spec). With adaptive sampling,
-  /// rounds after the first with a non-null theta draw the residual points where theta's residual is large.
+  /// rounds after the first with a non-null theta draw the residual points where theta's residual is large
+  /// (and, with AdaptiveSpec::initial, the initial points where theta misses the initial value).
   void resample(std::uint64_t seed, std::uint64_t round, const double* theta) override;
   /// The terms of the local loss.
   std::vector<std::string> term_names() const override;
@@ -61,6 +62,13 @@ class DataParallelLoss : public GlobalLoss {
   const SamplingSpec* sampling_;
   /// The global residual points of the adaptive distribution at theta (collective).
   std::vector<double> adaptive_points(std::uint64_t seed, std::uint64_t round, const double* theta);
+  /// The global initial points of the adaptive distribution: where |u(theta) - u0| is large (collective).
+  std::vector<double> adaptive_initial_points(std::uint64_t seed, std::uint64_t round, const double* theta);
+  /// Picks `count` of the global `candidates` by their norms (this rank's share [b, e) in local_norm),
+  /// with the pick's random stream `stream` of the round (collective).
+  std::vector<double> pick_candidates(const std::vector<double>& candidates,
+                                      const std::vector<double>& local_norm, long long count,
+                                      std::uint64_t seed, std::uint64_t round, std::uint64_t stream);
   std::vector<double> local_grad_, buffer_;
   std::vector<double> row_points_;  // the points of J's rows, for the blocked Gram matrix
   BlockedGram gram_;
