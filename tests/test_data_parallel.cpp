@@ -39,6 +39,16 @@ SamplingSpec sampling() {
   return s;
 }
 
+// RAD picking by the miss alone (weight |miss|^2, no uniform share), so its points differ clearly from a
+// uniform draw.
+SamplingSpec rad_sampling() {
+  SamplingSpec s = sampling();
+  s.adaptive.enabled = true;
+  s.adaptive.k = 2.0;
+  s.adaptive.c = 0.0;
+  return s;
+}
+
 TEST(DataParallel, LossAndGradientEqualOneProcess) {
   auto pde = builtin_pdes().create("klein_gordon");
   const ModelSpec spec = spec_for(*pde);
@@ -91,10 +101,7 @@ double mean_abs_residual(LossFunction& loss, const double* theta, const std::vec
 TEST(DataParallel, AdaptiveResamplingIsRankInvariantAndFollowsTheResidual) {
   auto pde = builtin_pdes().create("helmholtz");
   const ModelSpec spec = spec_for(*pde);
-  SamplingSpec s = sampling();
-  s.adaptive.enabled = true;
-  s.adaptive.k = 2.0;
-  s.adaptive.c = 0.0;
+  SamplingSpec s = rad_sampling();
   LossFunction mine(*pde, spec), one(*pde, spec);
   std::vector<double> theta;
   initialise_parameters(spec, mine.layout(), mine.model_box(), 5, theta);
@@ -134,11 +141,8 @@ double mean_initial_miss(LossFunction& loss, const double* theta, const std::vec
 TEST(DataParallel, AdaptiveInitialPointsAreRankInvariantAndFollowTheMiss) {
   auto pde = builtin_pdes().create("klein_gordon");
   const ModelSpec spec = spec_for(*pde);
-  SamplingSpec s = sampling();
-  s.adaptive.enabled = true;
+  SamplingSpec s = rad_sampling();
   s.adaptive.initial = true;
-  s.adaptive.k = 2.0;
-  s.adaptive.c = 0.0;
   LossFunction mine(*pde, spec), one(*pde, spec);
   std::vector<double> theta;
   initialise_parameters(spec, mine.layout(), mine.model_box(), 5, theta);
