@@ -194,6 +194,19 @@ TEST(Config, OutOfRangeCountsAndSeed) {
   EXPECT_FALSE(rad.config.sampling.adaptive.initial);
 }
 
+TEST(Config, TimeMarginKey) {
+  const auto fm = write_ini("fm_margin.ini", "[problem]\ntype = flow_mixing\n[model]\ngaussians = 10\n");
+  expect_input_error({fm, "--sampling.time_margin=-0.1"},
+                     {"'-0.1", "'sampling.time_margin'", "a fraction of the time span in [0, 1]"});
+  expect_input_error({fm, "--sampling.time_margin=1.5"}, {"'1.5'", "'sampling.time_margin'", "[0, 1]"});
+  expect_input_error({write_ini("g.ini", kGood), "--sampling.time_margin=0.1"},
+                     {"'0.1", "'sampling.time_margin'", "problem 'helmholtz' has no time axis"});
+  expect_input_error({fm, "--sampling.time_margin=0.1", "--domain.subdomains=1x1x2"},
+                     {"'0.1", "'sampling.time_margin'", "domain.subdomains = 1x1x2"});
+  EXPECT_EQ(read_command_line({fm, "--sampling.time_margin=0.1"}, builtin_pdes()).config.sampling.time_margin,
+            0.1);
+}
+
 TEST(Config, AdaptiveInitialKey) {
   const auto kg = write_ini("kg_rad.ini", "[problem]\ntype = klein_gordon\n[model]\ngaussians = 10\n");
   expect_input_error({kg, "--sampling.adaptive_initial=true"},

@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "pigx/core/collocation.hpp"
+#include "pigx/core/pde_list.hpp"
 #include "pigx/core/sampler.hpp"
 
 namespace pigx {
@@ -127,6 +129,44 @@ TEST(Sampler, UnknownSequenceIsRefusedByName) {
     EXPECT_NE(what.find("sobol"), std::string::npos) << what;
     EXPECT_NE(what.find("uniform, halton"), std::string::npos) << what;
   }
+}
+
+// sampling.time_margin: residual and boundary points reach past the end of the time span (with the
+// boundary data there), the initial points stay at t0, and without a margin nothing passes the end.
+TEST(Collocation, TimeMarginExtendsResidualAndBoundaryPointsPastTheEnd) {
+  auto pde = builtin_pdes().create("flow_mixing");
+  const int D = pde->dim(), ta = pde->time_axis();
+  const Box domain = pde->domain();
+  SamplingSpec s;
+  s.residual = 2000, s.boundary = 400, s.initial = 100;
+  s.time_margin = 0.25;
+  const Box box = sampling_box(*pde, s);
+  EXPECT_DOUBLE_EQ(box.hi[ta], domain.hi[ta] + 0.25 * domain.extent(ta));
+  for (int d = 0; d < D; ++d)
+    if (d != ta) EXPECT_EQ(box.hi[d], domain.hi[d]);
+  for (const TermData& t : draw_terms(*pde, s, 1, 0, 0, 1)) {
+    const long long n = t.local_count(D);
+    long long past = 0;
+    for (long long i = 0; i < n; ++i) {
+      const double* x = &t.points[i * D];
+      EXPECT_GE(x[ta], domain.lo[ta]);
+      EXPECT_LE(x[ta], box.hi[ta]);
+      past += x[ta] > domain.hi[ta];
+      if (t.name == "boundary") {
+        double u;
+        pde->boundary_value(x, &u);
+        EXPECT_EQ(t.targets[i], u);
+      }
+    }
+    if (t.name == "initial")
+      EXPECT_EQ(past, 0);
+    else
+      EXPECT_GT(past, n / 10) << t.name;  // about a fifth of the points lie past the end
+  }
+  s.time_margin = 0;
+  EXPECT_EQ(sampling_box(*pde, s).hi[ta], domain.hi[ta]);
+  for (const TermData& t : draw_terms(*pde, s, 1, 0, 0, 1))
+    for (long long i = 0; i < t.local_count(D); ++i) EXPECT_LE(t.points[i * D + ta], domain.hi[ta]);
 }
 
 }  // namespace

@@ -94,7 +94,7 @@ Solver::Solver(MPI_Comm comm, const Problem& problem) : impl_(std::make_unique<I
   PIGX_CHECK_INPUT(c.sampling.residual >= size, "invalid value '", c.sampling.residual,
                    "' for key 'sampling.residual': expected at least one point per rank (", size, " ranks)");
   if (c.pde->has_exact()) impl_->grid = make_exact_grid(*c.pde);
-  impl_->loss = std::make_unique<LossFunction>(*c.pde, c.model);
+  impl_->loss = std::make_unique<LossFunction>(*c.pde, c.model, sampling_box(*c.pde, c.sampling));
   initialise_parameters(c.model, impl_->loss->layout(), impl_->loss->model_box(), c.train.seed, impl_->theta);
 }
 

@@ -94,7 +94,10 @@ po::options_description general_options() {
                                                      po::value<int>()->default_value(4),
                                                      "RAD: candidates evaluated per residual point")(
       "sampling.adaptive_initial", po::value<bool>()->default_value(false),
-      "RAD for the initial points too: drawn where the current model misses the initial value, |u - u0|");
+      "RAD for the initial points too: drawn where the current model misses the initial value, |u - u0|")(
+      "sampling.time_margin", po::value<double>()->default_value(0.0),
+      "residual and boundary points (and the model's domain) reach this fraction of the time span past its "
+      "end, so that the end is not the edge of the fit (0: none)");
   po::options_description loss("[loss]");
   loss.add_options()("loss.residual", po::value<double>()->default_value(1.0),
                      "weight of the PDE residual term")(
@@ -573,6 +576,14 @@ CommandLine read_command_line(const std::vector<std::string>& args, const PdeReg
   require(s.adaptive.candidates >= 1 && s.adaptive.candidates * s.residual <= INT_MAX,
           "sampling.adaptive_candidates", c.effective["sampling.adaptive_candidates"],
           "a count >= 1 with sampling.adaptive_candidates x sampling.residual <= 2147483647");
+  s.time_margin = get<double>(vm, "sampling.time_margin");
+  require(s.time_margin >= 0 && s.time_margin <= 1, "sampling.time_margin",
+          c.effective["sampling.time_margin"], "a fraction of the time span in [0, 1] (0: none)");
+  require(s.time_margin == 0 || c.pde->time_axis() >= 0, "sampling.time_margin",
+          c.effective["sampling.time_margin"], "0: problem '" + c.problem + "' has no time axis");
+  require(s.time_margin == 0 || !c.pde->has_forcing(), "sampling.time_margin",
+          c.effective["sampling.time_margin"],
+          "0: problem '" + c.problem + "' reads its source from data, which ends with the time span");
   s.adaptive.initial = get<bool>(vm, "sampling.adaptive_initial");
   require(!s.adaptive.initial || s.adaptive.enabled, "sampling.adaptive_initial",
           c.effective["sampling.adaptive_initial"], "false unless sampling.adaptive = true");
@@ -637,6 +648,11 @@ CommandLine read_command_line(const std::vector<std::string>& args, const PdeReg
       require(n == 1, "sampling.adaptive", c.effective["sampling.adaptive"],
               "false with domain.subdomains = " + c.effective["domain.subdomains"] +
                   " (adaptive sampling needs one subdomain)");
+  if (s.time_margin > 0)
+    for (int n : c.subdomains)
+      require(n == 1, "sampling.time_margin", c.effective["sampling.time_margin"],
+              "0 with domain.subdomains = " + c.effective["domain.subdomains"] +
+                  " (the margin extends the one model's domain)");
   // An ensemble averages models of the whole domain, so it needs one subdomain.
   const struct {
     const char* key;

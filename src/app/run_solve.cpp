@@ -221,7 +221,7 @@ RunResult run_solve(MPI_Comm comm, RunConfig& c, std::ostream& log) {
     decomposed = d.get();
     global = std::move(d);
   } else {
-    single = std::make_unique<LossFunction>(pde, c.model);
+    single = std::make_unique<LossFunction>(pde, c.model, sampling_box(pde, c.sampling));
     initialise_parameters(c.model, single->layout(), single->model_box(), c.train.seed, theta);
     global = std::make_unique<DataParallelLoss>(comm, *single, &c.sampling);
   }

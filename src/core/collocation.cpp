@@ -31,6 +31,13 @@ void fill_targets(TermData& t, int dim, int outputs, ValueFn value) {
 }
 }  // namespace
 
+Box sampling_box(const Pde& pde, const SamplingSpec& spec) {
+  Box box = pde.domain();
+  const int ta = pde.time_axis();
+  if (ta >= 0) box.hi[ta] += spec.time_margin * box.extent(ta);
+  return box;
+}
+
 TermData residual_term(const Pde& pde, const SamplingSpec& spec, const std::vector<double>& global, int rank,
                        int nranks) {
   const int D = pde.dim();
@@ -58,7 +65,7 @@ TermData initial_term(const Pde& pde, const SamplingSpec& spec, const std::vecto
 
 std::vector<TermData> draw_terms(const Pde& pde, const SamplingSpec& spec, std::uint64_t seed,
                                  std::uint64_t round, int rank, int nranks) {
-  const Box box = pde.domain();
+  const Box box = sampling_box(pde, spec);
   const int D = pde.dim(), O = pde.outputs(), ta = pde.time_axis();
   std::vector<TermData> terms;
   {

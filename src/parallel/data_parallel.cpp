@@ -55,7 +55,7 @@ std::vector<double> DataParallelLoss::adaptive_points(std::uint64_t seed, std::u
   // Every rank draws all candidates (stream 3 of the round), evaluates its share, and gathers the norms.
   auto rng = make_stream(seed, round, 3);
   std::vector<double> candidates;
-  sample_interior(pde.domain(), static_cast<int>(m), rng, candidates, sampling_->sequence);
+  sample_interior(sampling_box(pde, *sampling_), static_cast<int>(m), rng, candidates, sampling_->sequence);
   long long b, e;
   split_range(m, rank, size, b, e);
   std::vector<double> r;

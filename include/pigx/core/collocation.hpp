@@ -35,10 +35,17 @@ struct SamplingSpec {
   double residual_weight = 1.0, boundary_weight = 1.0, initial_weight = 1.0;
   /// loss.residual_time_decay: the residual weight decays like exp(-rate t) (TimeWeight)
   double residual_time_decay = 0.0;
+  /// sampling.time_margin: residual and boundary points (and the model's domain) reach this fraction of the
+  /// time span past its end, so that the end of the span is not the edge of the fit
+  double time_margin = 0.0;
   ObservationSpec data;                             ///< observations (data.file), empty unless set
   PointSequence sequence = PointSequence::Uniform;  ///< how residual, boundary, initial points are drawn
   AdaptiveSpec adaptive;                            ///< residual points where the residual is large
 };
+
+/// The box the points are drawn from: the PDE's domain, its time axis extended by spec.time_margin of its
+/// span past the end (the domain itself without a margin or a time axis).
+Box sampling_box(const Pde& pde, const SamplingSpec& spec);
 
 /// The residual term for the global points `global` (row-major [count][dim]): this rank's share, with the
 /// source values of PDEs that have forcing. Not collective.
