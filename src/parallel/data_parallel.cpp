@@ -45,9 +45,6 @@ void DataParallelLoss::resample(std::uint64_t seed, std::uint64_t round, const d
 
 std::vector<double> DataParallelLoss::adaptive_points(std::uint64_t seed, std::uint64_t round,
                                                       const double* theta) {
-  int rank, size;
-  PIGX_MPI(MPI_Comm_rank(comm_, &rank));
-  PIGX_MPI(MPI_Comm_size(comm_, &size));
   const Pde& pde = loss_.pde();
   const int D = pde.dim(), E = pde.equations();
   const AdaptiveSpec& ad = sampling_->adaptive;
@@ -57,7 +54,7 @@ std::vector<double> DataParallelLoss::adaptive_points(std::uint64_t seed, std::u
   std::vector<double> candidates;
   sample_interior(sampling_box(pde, *sampling_), static_cast<int>(m), rng, candidates, sampling_->sequence);
   long long b, e;
-  split_range(m, rank, size, b, e);
+  my_share(m, b, e);
   std::vector<double> r;
   loss_.point_residuals(theta, candidates.data() + b * D, e - b, r);
   std::vector<double> local_norm(e - b);
@@ -71,18 +68,16 @@ std::vector<double> DataParallelLoss::adaptive_points(std::uint64_t seed, std::u
 
 std::vector<double> DataParallelLoss::adaptive_initial_points(std::uint64_t seed, std::uint64_t round,
                                                               const double* theta) {
-  int rank, size;
-  PIGX_MPI(MPI_Comm_rank(comm_, &rank));
-  PIGX_MPI(MPI_Comm_size(comm_, &size));
   const Pde& pde = loss_.pde();
   const int D = pde.dim(), O = pde.outputs();
   const long long m = sampling_->initial * sampling_->adaptive.candidates;
   // Streams 5 and 6 of the round: the candidates and the pick, apart from the residual's 3 and 4.
   auto rng = make_stream(seed, round, 5);
   std::vector<double> candidates;
-  sample_initial(pde.domain(), pde.time_axis(), static_cast<int>(m), rng, candidates, sampling_->sequence);
+  sample_initial(sampling_box(pde, *sampling_), pde.time_axis(), static_cast<int>(m), rng, candidates,
+                 sampling_->sequence);
   long long b, e;
-  split_range(m, rank, size, b, e);
+  my_share(m, b, e);
   std::vector<double> u, u0(O);
   loss_.evaluate_u(theta, candidates.data() + b * D, e - b, 0, u);
   std::vector<double> local_norm(e - b);
@@ -93,6 +88,13 @@ std::vector<double> DataParallelLoss::adaptive_initial_points(std::uint64_t seed
     local_norm[i] = std::sqrt(s);
   }
   return pick_candidates(candidates, local_norm, sampling_->initial, seed, round, 6);
+}
+
+void DataParallelLoss::my_share(long long m, long long& b, long long& e) const {
+  int rank, size;
+  PIGX_MPI(MPI_Comm_rank(comm_, &rank));
+  PIGX_MPI(MPI_Comm_size(comm_, &size));
+  split_range(m, rank, size, b, e);
 }
 
 std::vector<double> DataParallelLoss::pick_candidates(const std::vector<double>& candidates,

@@ -64,6 +64,8 @@ class DataParallelLoss : public GlobalLoss {
   std::vector<double> adaptive_points(std::uint64_t seed, std::uint64_t round, const double* theta);
   /// The global initial points of the adaptive distribution: where |u(theta) - u0| is large (collective).
   std::vector<double> adaptive_initial_points(std::uint64_t seed, std::uint64_t round, const double* theta);
+  /// This rank's share [b, e) of m global candidates (the split the norms are gathered by).
+  void my_share(long long m, long long& b, long long& e) const;
   /// Picks `count` of the global `candidates` by their norms (this rank's share [b, e) in local_norm),
   /// with the pick's random stream `stream` of the round (collective).
   std::vector<double> pick_candidates(const std::vector<double>& candidates,
