@@ -207,18 +207,6 @@ TEST(Config, TimeMarginKey) {
             0.1);
 }
 
-TEST(Config, LmLagKey) {
-  const auto ini = write_ini("g.ini", kGood);
-  expect_input_error({ini, "--train.lm_lag=0"}, {"'0'", "'train.lm_lag'", "a count >= 1"});
-  const CommandLine plain = read_command_line({ini}, builtin_pdes());
-  EXPECT_EQ(plain.config.train.lm_lag, 1);
-  // At its default the key stays out of a checkpoint's identity, so older checkpoints resume.
-  EXPECT_EQ(checkpoint_identity(plain.config, 3).config.find("train.lm_lag"), std::string::npos);
-  const CommandLine lagged = read_command_line({ini, "--train.lm_lag=4"}, builtin_pdes());
-  EXPECT_EQ(lagged.config.train.lm_lag, 4);
-  EXPECT_NE(checkpoint_identity(lagged.config, 3).config.find("train.lm_lag"), std::string::npos);
-}
-
 TEST(Config, AdaptiveInitialKey) {
   const auto kg = write_ini("kg_rad.ini", "[problem]\ntype = klein_gordon\n[model]\ngaussians = 10\n");
   expect_input_error({kg, "--sampling.adaptive_initial=true"},

@@ -19,7 +19,6 @@
 #include "pigx/parallel/data_parallel.hpp"
 #include "pigx/parallel/decomposed_loss.hpp"
 #include "pigx/solve/independent_runs.hpp"
-#include "pigx/solve/levenberg_marquardt.hpp"
 #include "pigx/solve/residual_jacobian.hpp"
 #include "pigx/solve/tao_gauss_newton.hpp"
 #include "pigx/solve/trainer.hpp"
@@ -230,68 +229,6 @@ TEST_P(ResidualForm, TaoGaussNewtonTakesTheDenseLevenbergMarquardtSteps) {
   EXPECT_NEAR(f1, g1, 1e-6 * g1);
   EXPECT_LE(test::max_rel_diff(parallel, dense), 1e-5);
   EXPECT_LE(test::max_rel_diff(parallel, serial), 1e-5);
-}
-
-// train.lm_lag: with lag 3, step 1 factors A0 + mu S at theta0; steps 2 and 3 solve with that same factor
-// and the gradient J^T r at their own iterate, so three steps assemble one matrix. Checked against the steps
-// computed here from the loss's normal equations and an independent Cholesky solve (data-parallel and
-// decomposed, 1, 2 and 4 ranks).
-TEST_P(ResidualForm, LaggedLevenbergMarquardtReusesItsFactorWithAFreshGradient) {
-  Problem p;
-  make_problem(MPI_COMM_WORLD, GetParam(), p, "poisson");
-  // Start where plain LM has been for a few steps from the random start, with ten times its damping (the
-  // lagged steps of this rough problem are then accepted: a rejected one would make the next step fresh).
-  LevenbergMarquardt warm(*p.loss);
-  warm.run(p.theta, 6, [](long long, double) { return true; });
-  const std::vector<double> theta0 = p.theta;
-  const int P = static_cast<int>(theta0.size());
-  std::vector<double> A0, g0;
-  const double f0 = p.loss->normal_equations(theta0.data(), A0, g0);
-  LevenbergMarquardt lm(*p.loss);
-  lm.set_state(10 * warm.damping(), 2, std::vector<double>(P, 0.0));
-  lm.set_lag(3);
-  std::vector<std::vector<double>> iterates{theta0};
-  std::vector<double> losses{f0};
-  const long long steps = lm.run(p.theta, 3, [&](long long, double f) {
-    iterates.push_back(p.theta);
-    losses.push_back(f);
-    return true;
-  });
-  ASSERT_EQ(steps, 3);
-  EXPECT_EQ(lm.jacobians(), 1) << "three steps with lag 3 assemble one matrix";
-  // Every step d_k should solve (A0 + mu S) d_k = -g(theta_{k-1}) with the one damping mu of the first
-  // step's accepted attempt and S = diag A0 (floored): mu is read off the first step by least squares.
-  auto A0_times = [&](const std::vector<double>& v) {
-    std::vector<double> out(P, 0.0);
-    for (int j = 0; j < P; ++j)
-      for (int i = 0; i < P; ++i) out[i] += A0[std::min(i, j) + std::max(i, j) * P] * v[j];  // upper triangle
-    return out;
-  };
-  const std::vector<double>& S = lm.scaling();
-  double mu = 0;
-  for (int k = 1; k <= 3; ++k) {
-    ASSERT_LT(losses[k], losses[k - 1]) << "step " << k << " should lower the loss here";
-    std::vector<double> d(P), A, g;
-    for (int j = 0; j < P; ++j) d[j] = iterates[k][j] - iterates[k - 1][j];
-    p.loss->normal_equations(iterates[k - 1].data(), A, g);
-    std::vector<double> lhs = A0_times(d);
-    if (k == 1) {
-      double num = 0, den = 0;
-      for (int j = 0; j < P; ++j) num -= (lhs[j] + g[j]) * S[j] * d[j], den += S[j] * d[j] * S[j] * d[j];
-      mu = num / den;
-      EXPECT_GT(mu, 0);
-    }
-    double res = 0, norm = 0;
-    for (int j = 0; j < P; ++j) res += std::pow(lhs[j] + mu * S[j] * d[j] + g[j], 2), norm += g[j] * g[j];
-    EXPECT_LE(std::sqrt(res / norm), 1e-8) << "step " << k << " is not the first step's factor's step";
-  }
-  // Without the lag every step assembles its own matrix, and the iterates differ.
-  LevenbergMarquardt plain(*p.loss);
-  plain.set_state(10 * warm.damping(), 2, std::vector<double>(P, 0.0));
-  std::vector<double> theta = theta0;
-  plain.run(theta, 3, [](long long, double) { return true; });
-  EXPECT_EQ(plain.jacobians(), 3);
-  EXPECT_GT(test::max_rel_diff(theta, iterates[3]), 1e-6);
 }
 
 // train.ensemble_sets: an lm stage that renews its points every 3 steps keeps its fits to the last 4 point

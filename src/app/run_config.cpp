@@ -120,9 +120,6 @@ po::options_description general_options() {
       "extra PETSc options, e.g. \"-tao_ls_type armijo\"")(
       "train.max_rollbacks", po::value<int>()->default_value(5),
       "divergence guard: consecutive rollbacks to the last finite iterate before training stops")(
-      "train.lm_lag", po::value<long long>()->default_value(1),
-      "lm assembles and factors J^T J + mu S every k steps; the steps between take that factor's step for "
-      "their own gradient (like -snes_lag_jacobian)")(
       "train.ensemble_sets", po::value<long long>()->default_value(0),
       "the solution is the mean of the models the last lm stage fitted to its last K point sets (0: the last "
       "model only)")("train.ensemble_runs", po::value<long long>()->default_value(1),
@@ -625,8 +622,6 @@ CommandLine read_command_line(const std::vector<std::string>& args, const PdeReg
   t.resample_every = get<long long>(vm, "sampling.resample_every");
   require(t.resample_every >= 0, "sampling.resample_every", c.effective["sampling.resample_every"],
           "a count >= 0");
-  t.lm_lag = get<long long>(vm, "train.lm_lag");
-  require(t.lm_lag >= 1, "train.lm_lag", c.effective["train.lm_lag"], "a count >= 1");
   t.ensemble_sets = get<long long>(vm, "train.ensemble_sets");
   require(t.ensemble_sets >= 0, "train.ensemble_sets", c.effective["train.ensemble_sets"], "a count >= 0");
   t.ensemble_runs = get<long long>(vm, "train.ensemble_runs");

@@ -367,7 +367,6 @@ bool Trainer::run_lm_stage(const StageSpec& stage, long long every, long long po
   // Levenberg-Marquardt is pigx's own loop (it needs residuals and the Jacobian, not TAO's callbacks).
   PIGX_PETSC(gather_all(&ctx, x, theta_));
   LevenbergMarquardt lm(gl_);
-  lm.set_lag(spec_.lm_lag);
   if (resume_ && !resume_state_.lm_scale.empty())
     lm.set_state(resume_state_.lm_damping, resume_state_.lm_growth, resume_state_.lm_scale);
   lm_ = &lm;
@@ -408,7 +407,6 @@ bool Trainer::run_lm_stage(const StageSpec& stage, long long every, long long po
     checkpoint(state);
   }
   jacobians_ += lm.jacobians();
-  if (rank_ == 0 && spec_.lm_lag > 1) log_ << "lm: J^T J assembled " << lm.jacobians() << " times\n";
   lm_ = nullptr;
   scatter_to_vec(theta_, x);
   return stop;

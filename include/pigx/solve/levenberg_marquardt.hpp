@@ -1,8 +1,6 @@
 // Levenberg-Marquardt on the residuals of a global loss: the loss forms J^T J and J^T r (identical on every
 // rank) and every rank solves the same damped normal equations (Cholesky, LAPACK through PETSc). Dense in
-// the parameters: meant for models up to a few thousand parameters. With a lag k > 1 the matrix is assembled
-// and factored every k steps only, and the steps between solve with that factor and their own gradient
-// (a chord step, like PETSc's -snes_lag_jacobian).
+// the parameters: meant for models up to a few thousand parameters.
 #pragma once
 
 #include <mpi.h>
@@ -24,9 +22,6 @@ class LevenbergMarquardt {
   /// after_step(step, loss), which returns false to stop. Returns the number of steps taken.
   long long run(std::vector<double>& theta, long long iterations,
                 const std::function<bool(long long, double)>& after_step);
-  /// Assemble and factor J^T J + mu S every `lag` steps (>= 1); the steps between take the step of that
-  /// factor for their own gradient J^T r. Every run() call starts with a fresh matrix.
-  void set_lag(long long lag) { lag_ = lag < 1 ? 1 : lag; }
   /// Current damping parameter (kept between run() calls).
   double damping() const { return mu_; }
   /// Growth factor of the damping after a rejected step (Nielsen's nu; kept between run() calls).
@@ -37,17 +32,13 @@ class LevenbergMarquardt {
   void set_state(double damping, double growth, const std::vector<double>& scaling) {
     mu_ = damping, nu_ = growth, scale_ = scaling;
   }
-  /// Number of Jacobian evaluations (assemblies of J^T J) so far.
+  /// Number of Jacobian evaluations so far.
   long long jacobians() const { return jacobians_; }
   /// Each loss term's value at the current iterate.
   const std::vector<double>& term_loss() const { return terms_; }
 
  private:
-  // The loss at theta and g = J^T r (half its gradient), the full vector on every rank. Collective.
-  double gradient(const std::vector<double>& theta, std::vector<double>& g);
-
   GlobalLoss& loss_;
-  long long lag_ = 1;
   double mu_ = 1e-3, nu_ = 2;
   long long jacobians_ = 0;
   std::vector<double> scale_, terms_;
