@@ -643,29 +643,23 @@ CommandLine read_command_line(const std::vector<std::string>& args, const PdeReg
   require(!c.output_dir.empty(), "output.dir", "", "a directory name");
   c.write_solution = get<bool>(vm, "output.solution");
   c.subdomains = parse_subdomains(get<std::string>(vm, "domain.subdomains"), *c.pde);
-  if (s.adaptive.enabled)
-    for (int n : c.subdomains)
-      require(n == 1, "sampling.adaptive", c.effective["sampling.adaptive"],
-              "false with domain.subdomains = " + c.effective["domain.subdomains"] +
-                  " (adaptive sampling needs one subdomain)");
-  if (s.time_margin > 0)
-    for (int n : c.subdomains)
-      require(n == 1, "sampling.time_margin", c.effective["sampling.time_margin"],
-              "0 with domain.subdomains = " + c.effective["domain.subdomains"] +
-                  " (the margin extends the one model's domain)");
-  // An ensemble averages models of the whole domain, so it needs one subdomain.
+  // Keys that act on the one model of the whole domain: in use, they need one subdomain.
   const struct {
     const char* key;
-    long long members;
+    bool in_use;
     const char* allowed;
-  } ensembles[] = {{"train.ensemble_sets", t.ensemble_sets, "0 or 1"},
-                   {"train.ensemble_runs", t.ensemble_runs, "1"}};
-  for (const auto& e : ensembles)
-    if (e.members > 1)
+    const char* why;
+  } whole_domain[] = {
+      {"sampling.adaptive", s.adaptive.enabled, "false", "adaptive sampling needs one subdomain"},
+      {"sampling.time_margin", s.time_margin > 0, "0", "the margin extends the one model's domain"},
+      {"train.ensemble_sets", t.ensemble_sets > 1, "0 or 1", "an ensemble needs one subdomain"},
+      {"train.ensemble_runs", t.ensemble_runs > 1, "1", "an ensemble needs one subdomain"}};
+  for (const auto& w : whole_domain)
+    if (w.in_use)
       for (int n : c.subdomains)
-        require(n == 1, e.key, c.effective[e.key],
-                std::string(e.allowed) + " with domain.subdomains = " + c.effective["domain.subdomains"] +
-                    " (an ensemble needs one subdomain)");
+        require(n == 1, w.key, c.effective[w.key],
+                std::string(w.allowed) + " with domain.subdomains = " + c.effective["domain.subdomains"] +
+                    " (" + w.why + ")");
   InterfaceSpec& f = c.interface;
   f.conditions.clear(), f.weights.clear();
   for (const std::string& name : builtin_interface_conditions().names()) {
