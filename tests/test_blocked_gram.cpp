@@ -81,5 +81,38 @@ TEST(BlockedGram, DenseColumnsAndEmptyInput) {
   EXPECT_EQ(A, std::vector<double>(static_cast<std::size_t>(P) * P, 0.0));
 }
 
+// G in single precision, as the double upper triangle gram_error() reads.
+std::vector<double> upper_of(const std::vector<float>& G, int P) {
+  std::vector<double> A(G.begin(), G.end());
+  for (int b = 0; b < P; ++b)
+    for (int a = b + 1; a < P; ++a) A[a + static_cast<std::size_t>(b) * P] = 0.0;
+  return A;
+}
+
+TEST(BlockedGram, SinglePrecisionIsTheProductToSinglePrecision) {
+  BlockedGram gram;
+  std::vector<double> points, J;
+  std::vector<float> G;
+  // Local columns: the chunked product, over a minority of the columns.
+  const int n = 1000, local = 150, dense = 10, P = local + dense;
+  local_jacobian(n, local, dense, points, J);
+  gram.compute_single(J.data(), n, P, points.data(), 3, G);
+  ASSERT_EQ(G.size(), static_cast<std::size_t>(P) * P);
+  double err = gram_error(J, n, P, upper_of(G, P));
+  EXPECT_LT(err, 1e-5);   // single precision: about 1e-7 per entry, summed over n rows
+  EXPECT_GT(err, 1e-12);  // and really single, not the double product
+  EXPECT_LT(gram.work_fraction(), 0.6);
+  // Dense columns: one product over all of them.
+  const int m = 300, Q = 40;
+  local_jacobian(m, 0, Q, points, J);
+  gram.compute_single(J.data(), m, Q, points.data(), 3, G);
+  err = gram_error(J, m, Q, upper_of(G, Q));
+  EXPECT_LT(err, 1e-5);
+  EXPECT_GT(err, 1e-12);
+  EXPECT_DOUBLE_EQ(gram.work_fraction(), 1.0);
+  gram.compute_single(J.data(), 0, Q, nullptr, 0, G);
+  EXPECT_EQ(G, std::vector<float>(static_cast<std::size_t>(Q) * Q, 0.0f));
+}
+
 }  // namespace
 }  // namespace pigx

@@ -207,6 +207,20 @@ TEST(Config, TimeMarginKey) {
             0.1);
 }
 
+TEST(Config, LmGramKey) {
+  const auto ini = write_ini("g.ini", kGood);
+  expect_input_error({ini, "--train.lm_gram=half"}, {"'half'", "'train.lm_gram'", "double or single"});
+  expect_input_error({ini, "--train.lm_gram=single", "--domain.subdomains=2x1"},
+                     {"'single'", "'train.lm_gram'", "double with domain.subdomains = 2x1"});
+  const CommandLine plain = read_command_line({ini}, builtin_pdes());
+  EXPECT_EQ(plain.config.train.lm_gram, GramPrecision::double_precision);
+  // At its default the key stays out of a checkpoint's identity, so older checkpoints resume.
+  EXPECT_EQ(checkpoint_identity(plain.config, 3).config.find("train.lm_gram"), std::string::npos);
+  const CommandLine single = read_command_line({ini, "--train.lm_gram=single"}, builtin_pdes());
+  EXPECT_EQ(single.config.train.lm_gram, GramPrecision::single_precision);
+  EXPECT_NE(checkpoint_identity(single.config, 3).config.find("train.lm_gram"), std::string::npos);
+}
+
 TEST(Config, AdaptiveInitialKey) {
   const auto kg = write_ini("kg_rad.ini", "[problem]\ntype = klein_gordon\n[model]\ngaussians = 10\n");
   expect_input_error({kg, "--sampling.adaptive_initial=true"},

@@ -250,5 +250,67 @@ TEST(DataParallel, LevenbergMarquardtLowersLossAndIsRankInvariant) {
   EXPECT_LE(test::max_rel_diff(parallel, serial), 1e-6);
 }
 
+TEST(DataParallel, GramTimesIsTheNormalEquationsMatrix) {
+  auto pde = builtin_pdes().create("klein_gordon");
+  const ModelSpec spec = spec_for(*pde);
+  LossFunction loss(*pde, spec);
+  loss.set_terms(draw_terms(*pde, sampling(), 3, 0, world_rank(), world_size()));
+  std::vector<double> theta, A, g;
+  initialise_parameters(spec, loss.layout(), loss.model_box(), 5, theta);
+  DataParallelLoss dp(MPI_COMM_WORLD, loss);
+  dp.normal_equations(theta.data(), A, g);
+  const std::size_t P = theta.size();
+  std::vector<double> v(P), Av(P, 0.0), got(P);
+  for (std::size_t i = 0; i < P; ++i) v[i] = std::sin(0.7 * static_cast<double>(i) + 0.3);
+  for (std::size_t b = 0; b < P; ++b)  // A holds the upper triangle
+    for (std::size_t a = 0; a <= b; ++a) {
+      Av[a] += A[a + b * P] * v[b];
+      if (a != b) Av[b] += A[a + b * P] * v[a];
+    }
+  dp.gram_times(v.data(), got.data());
+  EXPECT_LE(test::max_rel_diff(got, Av), 1e-11);
+  // In single precision A is the same matrix to single precision, and gram_times stays exact.
+  std::vector<double> As, gs;
+  dp.set_gram_precision(GramPrecision::single_precision);
+  dp.normal_equations(theta.data(), As, gs);
+  const double diff = test::max_rel_diff(As, A);
+  EXPECT_LT(diff, 1e-4);
+  EXPECT_GT(diff, 1e-12);
+  EXPECT_EQ(gs, g);
+  double diag_diff = 0;  // the diagonal, LM's scaling, stays double
+  for (std::size_t j = 0; j < P; ++j)
+    diag_diff = std::max(diag_diff, std::abs(As[j * P + j] / A[j * P + j] - 1));
+  EXPECT_LT(diag_diff, 1e-13);
+  dp.gram_times(v.data(), got.data());
+  EXPECT_LE(test::max_rel_diff(got, Av), 1e-11);
+}
+
+TEST(DataParallel, SinglePrecisionGramTakesTheDoublePrecisionSteps) {
+  auto pde = builtin_pdes().create("helmholtz");
+  const ModelSpec spec = spec_for(*pde);
+  auto run = [&](MPI_Comm comm, GramPrecision precision, double& cg_per_solve) {
+    LossFunction loss(*pde, spec);
+    int rank, size;
+    MPI_Comm_rank(comm, &rank);
+    MPI_Comm_size(comm, &size);
+    loss.set_terms(draw_terms(*pde, sampling(), 3, 0, rank, size));
+    std::vector<double> theta;
+    initialise_parameters(spec, loss.layout(), loss.model_box(), 5, theta);
+    DataParallelLoss dp(comm, loss);
+    LevenbergMarquardt lm(dp, precision);
+    EXPECT_EQ(lm.run(theta, 8, [](long long, double) { return true; }), 8);
+    cg_per_solve = lm.cg_iterations_per_solve();
+    return theta;
+  };
+  double cg_double, cg_single, cg_serial;
+  const auto exact = run(MPI_COMM_WORLD, GramPrecision::double_precision, cg_double);
+  const auto mixed = run(MPI_COMM_WORLD, GramPrecision::single_precision, cg_single);
+  const auto serial = run(MPI_COMM_SELF, GramPrecision::single_precision, cg_serial);
+  EXPECT_EQ(cg_double, 0.0);
+  EXPECT_GE(cg_single, 1.0) << "the single-precision factor's step is refined by CG";
+  EXPECT_LE(test::max_rel_diff(mixed, exact), 1e-6) << "on " << world_size() << " ranks";
+  EXPECT_LE(test::max_rel_diff(mixed, serial), 1e-6) << "on " << world_size() << " ranks";
+}
+
 }  // namespace
 }  // namespace pigx

@@ -39,7 +39,8 @@ bool added_later_at_default(const std::string& key, const std::string& value) {
                                                               {"model.initial_lift", "0"},
                                                               {"loss.residual_time_decay", "0"},
                                                               {"sampling.adaptive_initial", "false"},
-                                                              {"sampling.time_margin", "0"}};
+                                                              {"sampling.time_margin", "0"},
+                                                              {"train.lm_gram", "double"}};
   const auto it = defaults.find(key);
   return it != defaults.end() && it->second == value;
 }

@@ -120,6 +120,9 @@ po::options_description general_options() {
       "extra PETSc options, e.g. \"-tao_ls_type armijo\"")(
       "train.max_rollbacks", po::value<int>()->default_value(5),
       "divergence guard: consecutive rollbacks to the last finite iterate before training stops")(
+      "train.lm_gram", po::value<std::string>()->default_value("double"),
+      "the precision lm forms J^T J in: double, or single (half the cost; each step is then refined to the "
+      "double-precision solve by CG on exact products, options -lm_ksp_*)")(
       "train.ensemble_sets", po::value<long long>()->default_value(0),
       "the solution is the mean of the models the last lm stage fitted to its last K point sets (0: the last "
       "model only)")("train.ensemble_runs", po::value<long long>()->default_value(1),
@@ -622,6 +625,9 @@ CommandLine read_command_line(const std::vector<std::string>& args, const PdeReg
   t.resample_every = get<long long>(vm, "sampling.resample_every");
   require(t.resample_every >= 0, "sampling.resample_every", c.effective["sampling.resample_every"],
           "a count >= 0");
+  const std::string lm_gram = get<std::string>(vm, "train.lm_gram");
+  require(lm_gram == "double" || lm_gram == "single", "train.lm_gram", lm_gram, "double or single");
+  t.lm_gram = lm_gram == "single" ? GramPrecision::single_precision : GramPrecision::double_precision;
   t.ensemble_sets = get<long long>(vm, "train.ensemble_sets");
   require(t.ensemble_sets >= 0, "train.ensemble_sets", c.effective["train.ensemble_sets"], "a count >= 0");
   t.ensemble_runs = get<long long>(vm, "train.ensemble_runs");
@@ -653,7 +659,9 @@ CommandLine read_command_line(const std::vector<std::string>& args, const PdeReg
       {"sampling.adaptive", s.adaptive.enabled, "false", "adaptive sampling needs one subdomain"},
       {"sampling.time_margin", s.time_margin > 0, "0", "the margin extends the one model's domain"},
       {"train.ensemble_sets", t.ensemble_sets > 1, "0 or 1", "an ensemble needs one subdomain"},
-      {"train.ensemble_runs", t.ensemble_runs > 1, "1", "an ensemble needs one subdomain"}};
+      {"train.ensemble_runs", t.ensemble_runs > 1, "1", "an ensemble needs one subdomain"},
+      {"train.lm_gram", t.lm_gram == GramPrecision::single_precision, "double",
+       "the decomposed loss forms J^T J in double precision only"}};
   for (const auto& w : whole_domain)
     if (w.in_use)
       for (int n : c.subdomains)

@@ -26,6 +26,16 @@ std::uint64_t morton_code(const double* x, const double* lo, const double* inv_w
     for (int d = 0; d < dim; ++d) code = (code << 1) | ((cell[d] >> b) & 1u);
   return code;
 }
+
+// G = V V^T (upper triangle), V column-major k x m: BLAS syrk in V's precision.
+void syrk_upper(int k, int m, const double* V, double* G) {
+  const double one = 1.0, zero = 0.0;
+  dsyrk_("U", "N", &k, &m, &one, V, &k, &zero, G, &k);
+}
+void syrk_upper(int k, int m, const float* V, float* G) {
+  const float one = 1.0f, zero = 0.0f;
+  ssyrk_("U", "N", &k, &m, &one, V, &k, &zero, G, &k);
+}
 }  // namespace
 
 void BlockedGram::order_rows(int n, const double* points, int dim) {
@@ -47,16 +57,11 @@ void BlockedGram::order_rows(int n, const double* points, int dim) {
   std::stable_sort(order_.begin(), order_.end(), [&](int a, int b) { return keys_[a] < keys_[b]; });
 }
 
-void BlockedGram::compute(const double* J, int n, int P, const double* points, int dim,
-                          std::vector<double>& A) {
-  A.assign(static_cast<std::size_t>(P) * P, 0.0);
-  work_fraction_ = 1.0;
-  if (n <= 0 || P <= 0) return;
-  order_rows(n, points, dim);
+void BlockedGram::find_chunk_columns(const double* J, int n, int P) {
   touched_.resize(P);
-  active_.reserve(P);
+  chunk_columns_.clear();
+  chunk_begin_.assign(1, 0);
   double work = 0;
-  const double one = 1.0, zero = 0.0;
   for (int c0 = 0; c0 < n; c0 += chunk_rows) {
     const int m = std::min(chunk_rows, n - c0);
     // The columns some row of this chunk touches, in ascending order.
@@ -65,29 +70,68 @@ void BlockedGram::compute(const double* J, int n, int P, const double* points, i
       const double* row = J + static_cast<long long>(order_[c0 + i]) * P;
       for (int j = 0; j < P; ++j) touched_[j] |= row[j] != 0.0;
     }
-    active_.clear();
     for (int j = 0; j < P; ++j)
-      if (touched_[j]) active_.push_back(j);
-    const int k = static_cast<int>(active_.size());
-    if (k == 0) continue;
-    // V: the chunk's rows restricted to its columns, column-major k x m; G = V V^T by syrk.
-    V_.resize(static_cast<std::size_t>(k) * m);
-    for (int i = 0; i < m; ++i) {
-      const double* row = J + static_cast<long long>(order_[c0 + i]) * P;
-      double* v = V_.data() + static_cast<std::size_t>(i) * k;
-      for (int a = 0; a < k; ++a) v[a] = row[active_[a]];
-    }
-    G_.resize(static_cast<std::size_t>(k) * k);
-    dsyrk_("U", "N", &k, &m, &one, V_.data(), &k, &zero, G_.data(), &k);
-    // Columns ascend, so G's upper triangle lands in A's.
-    for (int b = 0; b < k; ++b) {
-      double* a_col = A.data() + static_cast<std::size_t>(active_[b]) * P;
-      const double* g_col = G_.data() + static_cast<std::size_t>(b) * k;
-      for (int a = 0; a <= b; ++a) a_col[active_[a]] += g_col[a];
-    }
-    work += static_cast<double>(m) * k * k;
+      if (touched_[j]) chunk_columns_.push_back(j);
+    chunk_begin_.push_back(static_cast<int>(chunk_columns_.size()));
+    const double k = chunk_begin_.back() - chunk_begin_[chunk_begin_.size() - 2];
+    work += m * k * k;
   }
   work_fraction_ = work / (static_cast<double>(n) * P * P);
+}
+
+template <class T>
+void BlockedGram::add_chunk_products(const double* J, int n, int P, std::vector<T>& V, std::vector<T>& G,
+                                     T* A) const {
+  for (int c = 0, c0 = 0; c0 < n; ++c, c0 += chunk_rows) {
+    const int m = std::min(chunk_rows, n - c0);
+    const int* active = chunk_columns_.data() + chunk_begin_[c];
+    const int k = chunk_begin_[c + 1] - chunk_begin_[c];
+    if (k == 0) continue;
+    // V: the chunk's rows restricted to its columns, column-major k x m; G = V V^T by syrk.
+    V.resize(static_cast<std::size_t>(k) * m);
+    for (int i = 0; i < m; ++i) {
+      const double* row = J + static_cast<long long>(order_[c0 + i]) * P;
+      T* v = V.data() + static_cast<std::size_t>(i) * k;
+      for (int a = 0; a < k; ++a) v[a] = static_cast<T>(row[active[a]]);
+    }
+    G.resize(static_cast<std::size_t>(k) * k);
+    syrk_upper(k, m, V.data(), G.data());
+    // Columns ascend, so G's upper triangle lands in A's.
+    for (int b = 0; b < k; ++b) {
+      T* a_col = A + static_cast<std::size_t>(active[b]) * P;
+      const T* g_col = G.data() + static_cast<std::size_t>(b) * k;
+      for (int a = 0; a <= b; ++a) a_col[active[a]] += g_col[a];
+    }
+  }
+}
+
+void BlockedGram::compute(const double* J, int n, int P, const double* points, int dim,
+                          std::vector<double>& A) {
+  A.assign(static_cast<std::size_t>(P) * P, 0.0);
+  work_fraction_ = 1.0;
+  if (n <= 0 || P <= 0) return;
+  order_rows(n, points, dim);
+  find_chunk_columns(J, n, P);
+  add_chunk_products(J, n, P, V_, G_, A.data());
+}
+
+void BlockedGram::compute_single(const double* J, int n, int P, const double* points, int dim,
+                                 std::vector<float>& G) {
+  G.assign(static_cast<std::size_t>(P) * P, 0.0f);
+  work_fraction_ = 1.0;
+  if (n <= 0 || P <= 0) return;
+  order_rows(n, points, dim);
+  find_chunk_columns(J, n, P);
+  if (work_fraction_ <= dense_above) {
+    add_chunk_products(J, n, P, V_single_, G_single_, G.data());
+    return;
+  }
+  // Most columns in every chunk: one product over all of them beats the chunks' gathers and scatters.
+  work_fraction_ = 1.0;
+  V_single_.resize(static_cast<std::size_t>(n) * P);
+  std::copy_n(J, V_single_.size(), V_single_.begin());
+  // J row-major n x P is column-major P x n: J^T J = V V^T with V = J^T.
+  syrk_upper(P, n, V_single_.data(), G.data());
 }
 
 }  // namespace pigx

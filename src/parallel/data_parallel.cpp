@@ -134,26 +134,58 @@ double DataParallelLoss::normal_equations(const double* theta, std::vector<doubl
   const int P = static_cast<int>(size());
   loss_.residuals_and_jacobian(theta, r_, J_);
   auto r = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), r_);
-  auto J = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), J_);
+  J_host_ = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), J_);  // kept for gram_times()
+  const HostView2& J = J_host_;
   const int n = static_cast<int>(r.extent(0)), one = 1;
   const double a1 = 1.0, a0 = 0.0;
-  g.assign(P + 1, 0.0);
+  const bool single = precision_ == GramPrecision::single_precision;
+  // g, then the loss, then (single precision) diag(J^T J) in double: one reduction carries them.
+  g.assign(single ? 2 * P + 1 : P + 1, 0.0);
   // Row i is the i-th point in term order (probe rows, if any, are zero and come last).
   const int dim = loss_.domain().dim;
   row_points_.clear();
   for (const auto& t : loss_.terms()) row_points_.insert(row_points_.end(), t.points.begin(), t.points.end());
   row_points_.resize(static_cast<std::size_t>(n) * dim, 0.0);
-  gram_.compute(J.data(), n, P, row_points_.data(), dim, A);
+  if (single) {
+    gram_.compute_single(J.data(), n, P, row_points_.data(), dim, gram_single_);
+    PIGX_MPI(MPI_Allreduce(MPI_IN_PLACE, gram_single_.data(), static_cast<int>(gram_single_.size()),
+                           MPI_FLOAT, MPI_SUM, comm_));
+    A.assign(static_cast<std::size_t>(P) * P, 0.0);
+    for (std::size_t c = 0; c < static_cast<std::size_t>(P); ++c)
+      std::copy_n(&gram_single_[c * P], c + 1, &A[c * P]);
+    // The diagonal sets LM's scaling: kept in double, so that the steps are those of the double product.
+    double* diag = g.data() + P + 1;
+    for (int i = 0; i < n; ++i)
+      for (int j = 0; j < P; ++j) diag[j] += J(i, j) * J(i, j);
+  } else {
+    gram_.compute(J.data(), n, P, row_points_.data(), dim, A);
+    PIGX_MPI(MPI_Allreduce(MPI_IN_PLACE, A.data(), static_cast<int>(A.size()), MPI_DOUBLE, MPI_SUM, comm_));
+  }
   // J is row-major n x P, i.e. column-major P x n: g = J^T r is gemv("N").
   if (n > 0) dgemv_("N", &P, &n, &a1, J.data(), &P, r.data(), &one, &a0, g.data(), &one);
   double f = 0;
   for (int i = 0; i < n; ++i) f += r(i) * r(i);
   g[P] = f;
-  PIGX_MPI(MPI_Allreduce(MPI_IN_PLACE, A.data(), static_cast<int>(A.size()), MPI_DOUBLE, MPI_SUM, comm_));
   PIGX_MPI(MPI_Allreduce(MPI_IN_PLACE, g.data(), static_cast<int>(g.size()), MPI_DOUBLE, MPI_SUM, comm_));
+  if (single)
+    for (std::size_t j = 0; j < static_cast<std::size_t>(P); ++j) A[j * P + j] = g[P + 1 + j];
   f = g[P];
   g.resize(P);
   return f;
+}
+
+void DataParallelLoss::gram_times(const double* v, double* out) {
+  const int P = static_cast<int>(size()), n = static_cast<int>(J_host_.extent(0)), one = 1;
+  const double a1 = 1.0, a0 = 0.0;
+  jv_.resize(n);
+  std::fill(out, out + P, 0.0);
+  // J is row-major n x P, i.e. column-major P x n: J v is gemv("T"), J^T w is gemv("N").
+  const HostView2& J = J_host_;
+  if (n > 0) {
+    dgemv_("T", &P, &n, &a1, J.data(), &P, v, &one, &a0, jv_.data(), &one);
+    dgemv_("N", &P, &n, &a1, J.data(), &P, jv_.data(), &one, &a0, out, &one);
+  }
+  PIGX_MPI(MPI_Allreduce(MPI_IN_PLACE, out, P, MPI_DOUBLE, MPI_SUM, comm_));
 }
 
 std::vector<std::vector<long long>> DataParallelLoss::parameter_blocks() const {

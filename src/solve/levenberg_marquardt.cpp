@@ -8,23 +8,37 @@
 
 #include <algorithm>
 #include <cmath>
+#include <memory>
 
 #include "pigx/core/error.hpp"
 #include "pigx/parallel/distributed_cholesky.hpp"
 #include "pigx/parallel/mpi_check.hpp"
+#include "pigx/solve/refined_normal_solve.hpp"
 
 namespace pigx {
 
-LevenbergMarquardt::LevenbergMarquardt(GlobalLoss& loss) : loss_(loss) {}
+LevenbergMarquardt::LevenbergMarquardt(GlobalLoss& loss, GramPrecision precision)
+    : loss_(loss), precision_(precision) {
+  loss_.set_gram_precision(precision_);
+}
+
+LevenbergMarquardt::~LevenbergMarquardt() = default;
+
+double LevenbergMarquardt::cg_iterations_per_solve() const {
+  if (!refined_ || refined_->solves() == 0) return 0.0;
+  return static_cast<double>(refined_->iterations()) / static_cast<double>(refined_->solves());
+}
 
 long long LevenbergMarquardt::run(std::vector<double>& theta, long long iterations,
                                   const std::function<bool(long long, double)>& after_step) {
   const PetscBLASInt P = static_cast<PetscBLASInt>(theta.size()), one = 1;
   const long long view = loss_.view_begin();
-  std::vector<double> A, M, g, delta(P), trial(P), shift(P);
+  std::vector<double> A, M, g, delta(P), trial(P), shift(P), rhs(P);
   std::vector<double> terms;
   if (terms_.empty()) loss_.evaluate(theta.data() + view, nullptr, terms_);
   if (scale_.size() != theta.size()) scale_.assign(theta.size(), 0.0);
+  if (precision_ == GramPrecision::single_precision && !refined_)
+    refined_ = std::make_unique<RefinedNormalSolve>(loss_, P);
   long long step = 0;
   while (step < iterations) {
     const double f = loss_.normal_equations(theta.data(), A, g);
@@ -36,16 +50,25 @@ long long LevenbergMarquardt::run(std::vector<double>& theta, long long iteratio
     double f_new = f;
     for (int attempt = 0; attempt < 30; ++attempt) {
       for (PetscBLASInt j = 0; j < P; ++j) shift[j] = mu_ * scale_[j];
-      // The factorisation's work is spread over the ranks (every rank holds A and gets the factor).
-      if (distributed_cholesky(loss_.comm(), P, A, shift, M) != 0) {
-        mu_ *= nu_, nu_ *= 2;
-        continue;
-      }
-      PetscBLASInt info = 0;
       for (PetscBLASInt j = 0; j < P; ++j) delta[j] = -g[j];
-      LAPACKpotrs_("U", &P, &one, M.data(), &P, delta.data(), &P, &info);
-      PIGX_CHECK(info == 0, "LAPACK potrs failed with info ", info);
-      // d solves (A + mu S) d = -g, so d.A d = -g.d - mu d.S d: no second pass over A.
+      if (refined_) {
+        rhs = delta;
+        if (!refined_->factor(A, shift) || !refined_->solve(shift, rhs, delta)) {
+          mu_ *= nu_, nu_ *= 2;
+          continue;
+        }
+      } else {
+        // The factorisation's work is spread over the ranks (every rank holds A and gets the factor).
+        if (distributed_cholesky(loss_.comm(), P, A, shift, M) != 0) {
+          mu_ *= nu_, nu_ *= 2;
+          continue;
+        }
+        PetscBLASInt info = 0;
+        LAPACKpotrs_("U", &P, &one, M.data(), &P, delta.data(), &P, &info);
+        PIGX_CHECK(info == 0, "LAPACK potrs failed with info ", info);
+      }
+      // d solves (A + mu S) d = -g (or is a CG iterate from zero for it, which keeps d.(A + mu S) d = -g.d),
+      // so d.A d = -g.d - mu d.S d: no second pass over A.
       double gd = 0, dSd = 0;
       for (PetscBLASInt i = 0; i < P; ++i) gd += g[i] * delta[i], dSd += scale_[i] * delta[i] * delta[i];
       const double dAd = -gd - mu_ * dSd;

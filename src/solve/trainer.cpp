@@ -366,7 +366,7 @@ bool Trainer::run_lm_stage(const StageSpec& stage, long long every, long long po
                            std::string& reason_text) {
   // Levenberg-Marquardt is pigx's own loop (it needs residuals and the Jacobian, not TAO's callbacks).
   PIGX_PETSC(gather_all(&ctx, x, theta_));
-  LevenbergMarquardt lm(gl_);
+  LevenbergMarquardt lm(gl_, spec_.lm_gram);
   if (resume_ && !resume_state_.lm_scale.empty())
     lm.set_state(resume_state_.lm_damping, resume_state_.lm_growth, resume_state_.lm_scale);
   lm_ = &lm;
@@ -407,6 +407,12 @@ bool Trainer::run_lm_stage(const StageSpec& stage, long long every, long long po
     checkpoint(state);
   }
   jacobians_ += lm.jacobians();
+  if (rank_ == 0 && spec_.lm_gram == GramPrecision::single_precision) {
+    std::ostringstream line;  // its own format flags, not the log's
+    line << "lm: single-precision J^T J, " << std::setprecision(3) << lm.cg_iterations_per_solve()
+         << " CG iterations per damped solve\n";
+    log_ << line.str();
+  }
   lm_ = nullptr;
   scatter_to_vec(theta_, x);
   return stop;

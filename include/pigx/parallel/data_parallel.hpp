@@ -47,6 +47,10 @@ class DataParallelLoss : public GlobalLoss {
   double test_error(const double* theta, const TestGrid& grid, std::vector<double>* u_root) override;
   /// Each rank's J^T J and J^T r summed over the ranks (one reduction).
   double normal_equations(const double* theta, std::vector<double>& A, std::vector<double>& g) override;
+  /// single_precision: normal_equations() forms and sums J^T J in single precision. Not collective.
+  void set_gram_precision(GramPrecision precision) override { precision_ = precision; }
+  /// J^T J v summed over the ranks, in double precision, at the last normal_equations() Jacobian.
+  void gram_times(const double* v, double* out) override;
   /// This rank's points' rows.
   void linearise(const double* theta, ResidualRows& rows) override;
   /// One block: the whole model.
@@ -71,12 +75,15 @@ class DataParallelLoss : public GlobalLoss {
   std::vector<double> pick_candidates(const std::vector<double>& candidates,
                                       const std::vector<double>& local_norm, long long count,
                                       std::uint64_t seed, std::uint64_t round, std::uint64_t stream);
-  std::vector<double> local_grad_, buffer_;
+  std::vector<double> local_grad_, buffer_, jv_;
+  std::vector<float> gram_single_;  // J^T J in single precision
+  GramPrecision precision_ = GramPrecision::double_precision;
   std::vector<double> row_points_;  // the points of J's rows, for the blocked Gram matrix
   BlockedGram gram_;
   long long evaluations_ = 0;
   View1 r_;
   View2 J_;
+  HostView2 J_host_;  // J_ on the host, as of the last normal_equations()
 };
 
 /// Collective: relative L2 error of the model at theta over the grid, each rank evaluating a share of the

@@ -6,10 +6,12 @@
 #include <mpi.h>
 
 #include <cstdint>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
 #include "pigx/core/test_grid.hpp"
+#include "pigx/parallel/gram_precision.hpp"
 #include "pigx/parallel/residual_rows.hpp"
 
 namespace pigx {
@@ -44,6 +46,18 @@ class GlobalLoss {
   /// least) and g = J^T r of the residual vector r whose squared norm is the loss; returns the loss.
   /// Identical on every rank.
   virtual double normal_equations(const double* theta, std::vector<double>& A, std::vector<double>& g) = 0;
+  /// Chooses the precision normal_equations() forms A = J^T J in. Losses that only form it in double throw
+  /// std::invalid_argument for single. Not collective.
+  virtual void set_gram_precision(GramPrecision precision) {
+    if (precision != GramPrecision::double_precision)
+      throw std::invalid_argument("this loss forms J^T J in double precision only");
+  }
+  /// out = J^T J v in double precision at the Jacobian of the last normal_equations() call (full-length
+  /// vectors, identical on every rank). Losses that do not keep their Jacobian throw std::logic_error.
+  virtual void gram_times(const double* v, double* out) {
+    (void)v, (void)out;
+    throw std::logic_error("gram_times: this loss does not keep its Jacobian");
+  }
   /// The residual form at the full parameter vector theta: this rank's rows of r and of its Jacobian (every
   /// row is held by exactly one rank), and rows.loss, the global loss.
   virtual void linearise(const double* theta, ResidualRows& rows) = 0;

@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "pigx/parallel/gram_precision.hpp"
+
 namespace pigx {
 
 /// One optimiser stage: a TAO type (adam, lmvm, bqnls, ...) run for a number of iterations.
@@ -30,6 +32,7 @@ struct TrainSpec {
   long long progress_every = 100;  ///< iterations between progress lines (0: none)
   long long test_every = 100;      ///< iterations between test errors in progress lines (0: final only)
   int max_rollbacks = 5;           ///< divergence guard: consecutive rollbacks before training stops
+  GramPrecision lm_gram = GramPrecision::double_precision;  ///< the precision lm forms J^T J in
   long long ensemble_sets = 0;  ///< the result: the mean of the last lm stage's fits to its last K point sets
   long long ensemble_runs = 1;  ///< the result: the mean over R trainings from independent starts
   long long ensemble_keep = 0;  ///< of those, the K with the lowest validation loss (0: all R)

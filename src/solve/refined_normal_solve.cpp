@@ -1,0 +1,139 @@
+#include "pigx/solve/refined_normal_solve.hpp"
+
+// petscblaslapack.h needs petscsys.h first.
+// clang-format off
+#include <petscsys.h>
+#include <petscblaslapack.h>
+// clang-format on
+
+#include <algorithm>
+
+#include "pigx/solve/petsc_check.hpp"
+
+namespace pigx {
+
+namespace {
+// CG stops at this relative residual: the step then matches the double-precision solve's to about as many
+// digits as the loss's decrease needs. -lm_ksp_rtol changes it.
+constexpr double default_rtol = 1e-8;
+// A single-precision preconditioner leaves few directions for CG; this bounds a bad case's cost.
+constexpr PetscInt default_max_it = 20;
+// A factor that fails in single precision is retried with its diagonal raised by these fractions, 1e-6 up to
+// 1e-2 (a tenfold step each): about where single-precision rounding of the matrix lies, and beyond.
+constexpr double first_raise = 1e-6, max_raise = 1e-2;
+}  // namespace
+
+// LAPACK's single-precision Cholesky routines (petscblaslapack.h names only PETSc's scalar type's).
+extern "C" {
+void spotrf_(const char* uplo, const PetscBLASInt* n, float* a, const PetscBLASInt* lda, PetscBLASInt* info);
+void spotrs_(const char* uplo, const PetscBLASInt* n, const PetscBLASInt* nrhs, const float* a,
+             const PetscBLASInt* lda, float* b, const PetscBLASInt* ldb, PetscBLASInt* info);
+}
+
+RefinedNormalSolve::RefinedNormalSolve(GlobalLoss& loss, int P) : loss_(loss), P_(P) {
+  PIGX_PETSC(MatCreateShell(PETSC_COMM_SELF, P_, P_, P_, P_, this, &op_));
+  PIGX_PETSC(MatShellSetOperation(op_, MATOP_MULT, reinterpret_cast<void (*)(void)>(&multiply)));
+  PIGX_PETSC(VecCreateSeq(PETSC_COMM_SELF, P_, &b_));
+  PIGX_PETSC(VecDuplicate(b_, &d_));
+  work_.resize(static_cast<std::size_t>(P_));
+  PIGX_PETSC(KSPCreate(PETSC_COMM_SELF, &ksp_));
+  PIGX_PETSC(KSPSetOptionsPrefix(ksp_, "lm_"));
+  PIGX_PETSC(KSPSetType(ksp_, KSPCG));
+  PIGX_PETSC(KSPSetOperators(ksp_, op_, op_));
+  // The true residual ||b - B d||, not the preconditioned one, is what the tolerance should bound.
+  PIGX_PETSC(KSPSetNormType(ksp_, KSP_NORM_UNPRECONDITIONED));
+  PIGX_PETSC(KSPSetTolerances(ksp_, default_rtol, PETSC_DEFAULT, PETSC_DEFAULT, default_max_it));
+  PC pc;
+  PIGX_PETSC(KSPGetPC(ksp_, &pc));
+  PIGX_PETSC(PCSetType(pc, PCSHELL));
+  PIGX_PETSC(PCShellSetContext(pc, this));
+  PIGX_PETSC(PCShellSetApply(pc, precondition));
+  PIGX_PETSC(PCShellSetName(pc, "pigx: Cholesky factor of the single-precision damped J^T J"));
+  PIGX_PETSC(KSPSetFromOptions(ksp_));
+}
+
+RefinedNormalSolve::~RefinedNormalSolve() {
+  // Destructors must not throw: PETSc's codes are dropped here.
+  (void)KSPDestroy(&ksp_);
+  (void)MatDestroy(&op_);
+  (void)VecDestroy(&b_);
+  (void)VecDestroy(&d_);
+}
+
+PetscErrorCode RefinedNormalSolve::multiply(Mat A, Vec x, Vec y) {
+  RefinedNormalSolve* self;
+  const PetscScalar* xa;
+  PetscScalar* ya;
+  PetscFunctionBeginUser;
+  PetscCall(MatShellGetContext(A, &self));
+  PetscCall(VecGetArrayRead(x, &xa));
+  PetscCall(VecGetArray(y, &ya));
+  try {
+    self->loss_.gram_times(xa, ya);
+  } catch (const std::exception& e) {
+    SETERRQ(PETSC_COMM_SELF, PETSC_ERR_LIB, "J^T J v: %s", e.what());
+  }
+  const std::vector<double>& shift = *self->shift_;
+  for (PetscInt i = 0; i < self->P_; ++i) ya[i] += shift[i] * xa[i];
+  PetscCall(VecRestoreArray(y, &ya));
+  PetscCall(VecRestoreArrayRead(x, &xa));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode RefinedNormalSolve::precondition(PC pc, Vec x, Vec y) {
+  RefinedNormalSolve* self;
+  PetscScalar* ya;
+  PetscFunctionBeginUser;
+  PetscCall(PCShellGetContext(pc, &self));
+  PetscCall(VecCopy(x, y));  // y = x, then y = M^-1 y in single precision
+  PetscCall(VecGetArray(y, &ya));
+  std::vector<float>& w = self->work_;
+  std::copy_n(ya, self->P_, w.begin());
+  const PetscBLASInt n = static_cast<PetscBLASInt>(self->P_), one = 1;
+  PetscBLASInt info = 0;
+  spotrs_("U", &n, &one, self->factor_.data(), &n, w.data(), &n, &info);
+  std::copy_n(w.begin(), self->P_, ya);
+  PetscCall(VecRestoreArray(y, &ya));
+  PetscCheck(info == 0, PETSC_COMM_SELF, PETSC_ERR_LIB, "LAPACK potrs failed with info %d", (int)info);
+  PetscFunctionReturn(0);
+}
+
+bool RefinedNormalSolve::factor(const std::vector<double>& A, const std::vector<double>& shift) {
+  const PetscBLASInt n = static_cast<PetscBLASInt>(P_);
+  const std::size_t P = static_cast<std::size_t>(P_);
+  factor_.resize(P * P);
+  for (double raise = 0; raise <= max_raise; raise = raise == 0 ? first_raise : 10 * raise) {
+    for (std::size_t c = 0; c < P; ++c) {
+      std::copy_n(&A[c * P], c, &factor_[c * P]);  // the upper triangle, rounded to single precision
+      factor_[c * P + c] = static_cast<float>((1 + raise) * (A[c * P + c] + shift[c]));
+    }
+    PetscBLASInt info = 0;
+    spotrf_("U", &n, factor_.data(), &n, &info);
+    if (info == 0) return true;
+  }
+  return false;
+}
+
+bool RefinedNormalSolve::solve(const std::vector<double>& shift, const std::vector<double>& b,
+                               std::vector<double>& d) {
+  shift_ = &shift;
+  PetscScalar* a;
+  PIGX_PETSC(VecGetArray(b_, &a));
+  std::copy_n(b.data(), P_, a);
+  PIGX_PETSC(VecRestoreArray(b_, &a));
+  PIGX_PETSC(KSPSolve(ksp_, b_, d_));
+  PetscInt its;
+  KSPConvergedReason reason;
+  PIGX_PETSC(KSPGetIterationNumber(ksp_, &its));
+  PIGX_PETSC(KSPGetConvergedReason(ksp_, &reason));
+  iterations_ += its, ++solves_;
+  const PetscScalar* da;
+  PIGX_PETSC(VecGetArrayRead(d_, &da));
+  d.assign(da, da + P_);
+  PIGX_PETSC(VecRestoreArrayRead(d_, &da));
+  // Stopping at the iteration limit still leaves a CG iterate; a breakdown (an indefinite matrix in
+  // rounding) does not.
+  return reason > 0 || reason == KSP_DIVERGED_ITS;
+}
+
+}  // namespace pigx
