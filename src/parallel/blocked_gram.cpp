@@ -105,23 +105,24 @@ void BlockedGram::add_chunk_products(const double* J, int n, int P, std::vector<
   }
 }
 
-void BlockedGram::compute(const double* J, int n, int P, const double* points, int dim,
-                          std::vector<double>& A) {
-  A.assign(static_cast<std::size_t>(P) * P, 0.0);
+template <class T>
+bool BlockedGram::start(const double* J, int n, int P, const double* points, int dim, std::vector<T>& A) {
+  A.assign(static_cast<std::size_t>(P) * P, T(0));
   work_fraction_ = 1.0;
-  if (n <= 0 || P <= 0) return;
+  if (n <= 0 || P <= 0) return false;
   order_rows(n, points, dim);
   find_chunk_columns(J, n, P);
-  add_chunk_products(J, n, P, V_, G_, A.data());
+  return true;
+}
+
+void BlockedGram::compute(const double* J, int n, int P, const double* points, int dim,
+                          std::vector<double>& A) {
+  if (start(J, n, P, points, dim, A)) add_chunk_products(J, n, P, V_, G_, A.data());
 }
 
 void BlockedGram::compute_single(const double* J, int n, int P, const double* points, int dim,
                                  std::vector<float>& G) {
-  G.assign(static_cast<std::size_t>(P) * P, 0.0f);
-  work_fraction_ = 1.0;
-  if (n <= 0 || P <= 0) return;
-  order_rows(n, points, dim);
-  find_chunk_columns(J, n, P);
+  if (!start(J, n, P, points, dim, G)) return;
   if (work_fraction_ <= dense_above) {
     add_chunk_products(J, n, P, V_single_, G_single_, G.data());
     return;

@@ -34,6 +34,9 @@ class BlockedGram {
 
  private:
   void order_rows(int n, const double* points, int dim);
+  /// A = 0 (P x P); with rows and columns, the row order and each chunk's columns. False if J is empty.
+  template <class T>
+  bool start(const double* J, int n, int P, const double* points, int dim, std::vector<T>& A);
   /// The columns each chunk of rows touches (chunk_columns_, from chunk_begin_[c]) and work_fraction_.
   void find_chunk_columns(const double* J, int n, int P);
   /// A += each chunk's product over its columns, in T's precision (V, G scratch).
