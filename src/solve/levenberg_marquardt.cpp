@@ -33,7 +33,7 @@ long long LevenbergMarquardt::run(std::vector<double>& theta, long long iteratio
                                   const std::function<bool(long long, double)>& after_step) {
   const PetscBLASInt P = static_cast<PetscBLASInt>(theta.size()), one = 1;
   const long long view = loss_.view_begin();
-  std::vector<double> A, M, g, delta(P), trial(P), shift(P), rhs(P);
+  std::vector<double> A, M, g, delta(P), trial(P), shift(P);
   std::vector<double> terms;
   if (terms_.empty()) loss_.evaluate(theta.data() + view, nullptr, terms_);
   if (scale_.size() != theta.size()) scale_.assign(theta.size(), 0.0);
@@ -52,8 +52,7 @@ long long LevenbergMarquardt::run(std::vector<double>& theta, long long iteratio
       for (PetscBLASInt j = 0; j < P; ++j) shift[j] = mu_ * scale_[j];
       for (PetscBLASInt j = 0; j < P; ++j) delta[j] = -g[j];
       if (refined_) {
-        rhs = delta;
-        if (!refined_->factor(A, shift) || !refined_->solve(shift, rhs, delta)) {
+        if (!refined_->factor(A, shift) || !refined_->solve(delta, delta)) {
           mu_ *= nu_, nu_ *= 2;
           continue;
         }

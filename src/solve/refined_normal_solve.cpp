@@ -83,25 +83,29 @@ PetscErrorCode RefinedNormalSolve::multiply(Mat A, Vec x, Vec y) {
 
 PetscErrorCode RefinedNormalSolve::precondition(PC pc, Vec x, Vec y) {
   RefinedNormalSolve* self;
+  const PetscScalar* xa;
   PetscScalar* ya;
   PetscFunctionBeginUser;
   PetscCall(PCShellGetContext(pc, &self));
-  PetscCall(VecCopy(x, y));  // y = x, then y = M^-1 y in single precision
-  PetscCall(VecGetArray(y, &ya));
+  // y = M^-1 x, solved in single precision.
   std::vector<float>& w = self->work_;
-  std::copy_n(ya, self->P_, w.begin());
+  PetscCall(VecGetArrayRead(x, &xa));
+  std::copy_n(xa, self->P_, w.begin());
+  PetscCall(VecRestoreArrayRead(x, &xa));
   const PetscBLASInt n = static_cast<PetscBLASInt>(self->P_), one = 1;
   PetscBLASInt info = 0;
   spotrs_("U", &n, &one, self->factor_.data(), &n, w.data(), &n, &info);
+  PetscCheck(info == 0, PETSC_COMM_SELF, PETSC_ERR_LIB, "LAPACK spotrs failed with info %d", (int)info);
+  PetscCall(VecGetArray(y, &ya));
   std::copy_n(w.begin(), self->P_, ya);
   PetscCall(VecRestoreArray(y, &ya));
-  PetscCheck(info == 0, PETSC_COMM_SELF, PETSC_ERR_LIB, "LAPACK potrs failed with info %d", (int)info);
   PetscFunctionReturn(0);
 }
 
 bool RefinedNormalSolve::factor(const std::vector<double>& A, const std::vector<double>& shift) {
   const PetscBLASInt n = static_cast<PetscBLASInt>(P_);
   const std::size_t P = static_cast<std::size_t>(P_);
+  shift_ = &shift;
   factor_.resize(P * P);
   for (double raise = 0; raise <= max_raise; raise = raise == 0 ? first_raise : 10 * raise) {
     for (std::size_t c = 0; c < P; ++c) {
@@ -115,9 +119,7 @@ bool RefinedNormalSolve::factor(const std::vector<double>& A, const std::vector<
   return false;
 }
 
-bool RefinedNormalSolve::solve(const std::vector<double>& shift, const std::vector<double>& b,
-                               std::vector<double>& d) {
-  shift_ = &shift;
+bool RefinedNormalSolve::solve(const std::vector<double>& b, std::vector<double>& d) {
   PetscScalar* a;
   PIGX_PETSC(VecGetArray(b_, &a));
   std::copy_n(b.data(), P_, a);

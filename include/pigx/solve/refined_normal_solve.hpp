@@ -25,13 +25,15 @@ class RefinedNormalSolve {
   RefinedNormalSolve(const RefinedNormalSolve&) = delete;
   RefinedNormalSolve& operator=(const RefinedNormalSolve&) = delete;
 
-  /// Factors A + diag(shift) in single precision (A column-major P x P, upper triangle read). Where rounding
-  /// makes it indefinite, the factor's diagonal is raised step by step (the preconditioner only: CG still
-  /// solves the exact system); false if even that fails. Not collective.
+  /// Factors A + diag(shift) in single precision (A column-major P x P, upper triangle read) and keeps
+  /// `shift` (by reference) for the next solve(). Where rounding makes it indefinite, the factor's diagonal
+  /// is raised step by step (the preconditioner only: CG still solves the exact system); false if even that
+  /// fails. Not collective.
   bool factor(const std::vector<double>& A, const std::vector<double>& shift);
-  /// Collective: d from zero by CG with the last factor, so that d.(J^T J + diag(shift)) d = b.d holds even
-  /// when CG stops at its iteration limit. False when CG broke down.
-  bool solve(const std::vector<double>& shift, const std::vector<double>& b, std::vector<double>& d);
+  /// Collective: d from zero by CG with the last factor and shift, so that d.(J^T J + diag(shift)) d = b.d
+  /// holds even when CG stops at its iteration limit. b and d may be the same vector. False when CG broke
+  /// down.
+  bool solve(const std::vector<double>& b, std::vector<double>& d);
   /// CG iterations of all solves so far. Not collective.
   long long iterations() const { return iterations_; }
   /// Number of solves so far. Not collective.
