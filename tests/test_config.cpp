@@ -163,6 +163,17 @@ TEST(Config, MultigridKeys) {
   expect_input_error({ini, "--model.encoder=multigrid", "--model.grid_init_std=-1"},
                      {"'model.grid_init_std'", "a value >= 0"});
   EXPECT_TRUE(read_command_line({ini, "--model.hidden=none"}, builtin_pdes()).config.model.hidden.empty());
+  // model.grid_offsets: aligned by default (and then outside a checkpoint's identity, so older ones
+  // resume), staggered names itself in the identity, anything else refused.
+  const auto plain = read_command_line({ini, "--model.encoder=multigrid"}, builtin_pdes());
+  EXPECT_FALSE(plain.config.model.grid_staggered);
+  EXPECT_EQ(checkpoint_identity(plain.config, 3).config.find("model.grid_offsets"), std::string::npos);
+  const auto stag =
+      read_command_line({ini, "--model.encoder=multigrid", "--model.grid_offsets=staggered"}, builtin_pdes());
+  EXPECT_TRUE(stag.config.model.grid_staggered);
+  EXPECT_NE(checkpoint_identity(stag.config, 3).model.find("staggered"), std::string::npos);
+  expect_input_error({ini, "--model.encoder=multigrid", "--model.grid_offsets=shifted"},
+                     {"'shifted'", "'model.grid_offsets'", "aligned or staggered"});
 }
 
 TEST(Config, NonFiniteNumbersAreRefused) {

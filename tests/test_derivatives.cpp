@@ -62,21 +62,24 @@ struct InputCase {
   Activation act;
   bool periodic;
   EncoderKind enc = EncoderKind::Gaussian;
-  double hard = 0;    ///< model.hard_boundary
-  double growth = 0;  ///< model.hard_boundary_growth (on nonlinear diffusion's box, t the last axis)
-  int layer = 2;      ///< the wall layer's order (2 diffusive, 1 linear)
-  double lift = 0;    ///< model.initial_lift (on Allen-Cahn's box, 2D, x periodic)
+  double hard = 0;         ///< model.hard_boundary
+  double growth = 0;       ///< model.hard_boundary_growth (on nonlinear diffusion's box, t the last axis)
+  int layer = 2;           ///< the wall layer's order (2 diffusive, 1 linear)
+  double lift = 0;         ///< model.initial_lift (on Allen-Cahn's box, 2D, x periodic)
+  bool staggered = false;  ///< model.grid_offsets = staggered
 };
 
-// Random points in the middle halves of the finest grid cells (4 per axis, see test::with_grid): no
-// finite-difference stencil crosses a knot, where the cubic pieces change.
-std::vector<double> mid_cell_points(const Box& box, int n, unsigned seed) {
+// Random points in the middle halves of the finest grid cells (4 per axis, see test::with_grid), each cut
+// into `pieces` equal parts (staggered grids put a channel's knot at every part's end): no finite-difference
+// stencil crosses a knot, where the cubic pieces change.
+std::vector<double> mid_cell_points(const Box& box, int n, unsigned seed, int pieces) {
   std::mt19937_64 rng(seed);
-  std::uniform_int_distribution<int> cell(0, 3);
+  std::uniform_int_distribution<int> cell(0, 4 * pieces - 1);
   std::uniform_real_distribution<double> t(0.25, 0.75);
   std::vector<double> x;
   for (int i = 0; i < n; ++i)
-    for (int d = 0; d < box.dim; ++d) x.push_back(box.lo[d] + box.extent(d) * (cell(rng) + t(rng)) / 4);
+    for (int d = 0; d < box.dim; ++d)
+      x.push_back(box.lo[d] + box.extent(d) * (cell(rng) + t(rng)) / (4 * pieces));
   return x;
 }
 
@@ -94,11 +97,13 @@ TEST_P(InputDerivatives, GradientAndHessianMatchFiniteDifferences) {
   spec.hard_boundary_growth = c.growth;
   spec.hard_boundary_layer_order = c.layer;
   spec.initial_lift = c.lift;
+  spec.grid_staggered = c.staggered;
   LossFunction model(pde, spec);
   const auto theta = test::random_theta(spec, model.model_box(), 3);
   const int D = c.dim, nc = taylor_size(D, 2), npts = 6;
-  auto x = c.enc == EncoderKind::Gaussian ? test::random_points(pde.domain(), npts, 11)
-                                          : mid_cell_points(pde.domain(), npts, 11);
+  auto x = c.enc == EncoderKind::Gaussian
+               ? test::random_points(pde.domain(), npts, 11)
+               : mid_cell_points(pde.domain(), npts, 11, c.staggered ? spec.channels : 1);
   // With a hard boundary factor g^p (p < 1: unbounded derivatives at the walls), keep the difference
   // stencils away from the walls: points in the middle 60 % of every axis.
   if (c.hard > 0)
@@ -184,6 +189,18 @@ INSTANTIATE_TEST_SUITE_P(InitialLift, InputDerivatives,
                                            InputCase{2, Covariance::Full, Activation::Tanh, true,
                                                      EncoderKind::Both, 0, 0, 2, 0.5}));
 
+// Staggered grids (model.grid_offsets = staggered): channel c's knots shifted by c / channels of a cell.
+INSTANTIATE_TEST_SUITE_P(
+    StaggeredMultigrid, InputDerivatives,
+    ::testing::Values(
+        InputCase{1, Covariance::Diagonal, Activation::Tanh, false, EncoderKind::Multigrid, 0, 0, 2, 0, true},
+        InputCase{1, Covariance::Diagonal, Activation::Sin, true, EncoderKind::Both, 0, 0, 2, 0, true},
+        InputCase{2, Covariance::Diagonal, Activation::Tanh, false, EncoderKind::Multigrid, 0, 0, 2, 0, true},
+        InputCase{2, Covariance::Full, Activation::Sin, true, EncoderKind::Both, 0, 0, 2, 0, true},
+        InputCase{3, Covariance::Diagonal, Activation::Sin, true, EncoderKind::Multigrid, 0, 0, 2, 0, true},
+        InputCase{2, Covariance::Diagonal, Activation::Tanh, true, EncoderKind::Multigrid, 0, 0, 2, 10.0,
+                  true}));
+
 // Loss terms on random points: the PDE residual, a boundary-like value term and an initial-like one.
 std::vector<TermData> random_terms(const Pde& pde, int n, unsigned seed) {
   const Box box = pde.domain();
@@ -209,11 +226,12 @@ struct ParamCase {
   Covariance cov;
   Activation act;
   EncoderKind enc = EncoderKind::Gaussian;
-  double hard = 0;    ///< model.hard_boundary
-  double growth = 0;  ///< model.hard_boundary_growth
-  int layer = 2;      ///< the wall layer's order (2 diffusive, 1 linear)
-  double lift = 0;    ///< model.initial_lift
-  double decay = 0;   ///< loss.residual_time_decay of the residual term
+  double hard = 0;         ///< model.hard_boundary
+  double growth = 0;       ///< model.hard_boundary_growth
+  int layer = 2;           ///< the wall layer's order (2 diffusive, 1 linear)
+  double lift = 0;         ///< model.initial_lift
+  double decay = 0;        ///< loss.residual_time_decay of the residual term
+  bool staggered = false;  ///< model.grid_offsets = staggered
 };
 
 // The case's loss terms: random_terms with the residual term's time decay.
@@ -230,6 +248,7 @@ ModelSpec case_spec(const ParamCase& c, const Pde& pde) {
   s.hard_boundary_growth = c.growth;
   s.hard_boundary_layer_order = c.layer;
   s.initial_lift = c.lift;
+  s.grid_staggered = c.staggered;
   return c.enc == EncoderKind::Gaussian ? s : test::with_grid(s, c.enc, pde.domain());
 }
 
@@ -277,6 +296,12 @@ std::vector<ParamCase> all_param_cases() {
   cases.push_back(
       {"allen_cahn", Covariance::Diagonal, Activation::Tanh, EncoderKind::Multigrid, 0, 0, 2, 10.0, 5.0});
   cases.push_back({"klein_gordon", Covariance::Full, Activation::Sin, EncoderKind::Both, 0, 0, 2, 0, 2.0});
+  // Staggered grids, periodic (with the lift) and not.
+  cases.push_back(
+      {"allen_cahn", Covariance::Diagonal, Activation::Tanh, EncoderKind::Multigrid, 0, 0, 2, 10.0, 0, true});
+  cases.push_back({"helmholtz", Covariance::Full, Activation::Sin, EncoderKind::Both, 0, 0, 2, 0, 0, true});
+  cases.push_back(
+      {"flow_mixing", Covariance::Diagonal, Activation::Tanh, EncoderKind::Multigrid, 0, 0, 2, 0, 0, true});
   return cases;
 }
 
@@ -542,7 +567,8 @@ INSTANTIATE_TEST_SUITE_P(AllPdes, ParameterGradient, ::testing::ValuesIn(all_par
                                        ? ""
                                        : std::string("_") + encoder_name(i.param.enc)) +
                                   (i.param.hard > 0 ? "_hard" : "") + (i.param.layer == 1 ? "_linear" : "") +
-                                  (i.param.lift > 0 ? "_lift" : "") + (i.param.decay > 0 ? "_decay" : "");
+                                  (i.param.lift > 0 ? "_lift" : "") + (i.param.decay > 0 ? "_decay" : "") +
+                                  (i.param.staggered ? "_staggered" : "");
                          });
 
 // The hard boundary factor makes u exactly 0 on the spatial boundary at every time, and only there: the

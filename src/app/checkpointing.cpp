@@ -40,7 +40,8 @@ bool added_later_at_default(const std::string& key, const std::string& value) {
                                                               {"loss.residual_time_decay", "0"},
                                                               {"sampling.adaptive_initial", "false"},
                                                               {"sampling.time_margin", "0"},
-                                                              {"train.lm_gram", "double"}};
+                                                              {"train.lm_gram", "double"},
+                                                              {"model.grid_offsets", "aligned"}};
   const auto it = defaults.find(key);
   return it != defaults.end() && it->second == value;
 }
@@ -63,6 +64,7 @@ io::CheckpointIdentity checkpoint_identity(const RunConfig& c, long long paramet
   if (!gaussian) {
     model << ", encoder " << encoder_name(m.encoder) << ", grid levels " << m.grid_levels << ", grid cells ";
     for (std::size_t i = 0; i < m.grid_cells.size(); ++i) model << (i ? "," : "") << m.grid_cells[i];
+    if (m.grid_staggered) model << ", staggered grids";
   }
   if (m.hard_boundary > 0) model << ", hard boundary power " << m.hard_boundary;
   if (m.hard_boundary_growth > 0) model << ", wall layer growth " << m.hard_boundary_growth;

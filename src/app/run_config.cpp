@@ -73,7 +73,10 @@ po::options_description general_options() {
       "model.grid_cells", po::value<std::string>()->default_value("4"),
       "cells of the coarsest multigrid level: one count for every axis (e.g. 4) or one per axis (e.g. 32,8)")(
       "model.grid_init_std", po::value<double>()->default_value(0.1),
-      "std. dev. of the initial multigrid control values");
+      "std. dev. of the initial multigrid control values")(
+      "model.grid_offsets", po::value<std::string>()->default_value("aligned"),
+      "where each channel's grids lie: aligned (all channels on the same knots) | staggered (channel c "
+      "shifted by c / model.channels of a cell along every axis, so that the knots interleave)");
   po::options_description sampling("[sampling]");
   sampling.add_options()("sampling.residual", po::value<long long>()->default_value(4096),
                          "PDE residual points")("sampling.boundary",
@@ -547,6 +550,10 @@ CommandLine read_command_line(const std::vector<std::string>& args, const PdeReg
   m.grid_cells = parse_counts("model.grid_cells", get<std::string>(vm, "model.grid_cells"),
                               "positive cell counts, one for every axis or one per axis, e.g. 4 or 32,8");
   m.grid_init_std = get<double>(vm, "model.grid_init_std");
+  const std::string offsets = get<std::string>(vm, "model.grid_offsets");
+  require(offsets == "aligned" || offsets == "staggered", "model.grid_offsets", offsets,
+          "aligned or staggered");
+  m.grid_staggered = offsets == "staggered";
   const Box domain = c.pde->domain();
   for (int d = 0; d < m.dim; ++d) m.periodic[d] = domain.periodic[d];
   read_inverse(vm, c);

@@ -51,6 +51,7 @@ bool fill_grid_desc(const ModelSpec& spec, GridDesc& g) {
   if (!spec.has_grid()) return true;
   g.levels = spec.grid_levels;
   g.channels = spec.channels;
+  g.staggered = spec.grid_staggered;
   long long off = 0;
   for (int l = 0; l < g.levels; ++l) {
     long long n = spec.channels;

@@ -26,12 +26,13 @@ struct AxisBasis {
 };
 
 /// Fills `out` for model-box coordinate xi on an axis [lo, lo + extent] of `cells` cells; `scale` is the
-/// map's d xi / d x. Non-periodic: control points 0..cells+2 (point j centred at lo + (j - 1) h);
-/// periodic: 0..cells-1 (point j centred at lo + j h), indices wrapped.
+/// map's d xi / d x. Non-periodic: control points 0..cells+2 (point j centred at lo + (j - 1 - shift) h);
+/// periodic: 0..cells-1 (point j centred at lo + (j - shift) h), indices wrapped. A shifted non-periodic
+/// grid covers [lo - shift h, lo + extent - shift h]; points past its end use its last cell's cubic.
 KOKKOS_INLINE_FUNCTION void axis_basis(double xi, double lo, double extent, int cells, bool periodic,
-                                       double scale, AxisBasis& out) {
+                                       double scale, AxisBasis& out, double shift = 0) {
   const double h = extent / cells;
-  double u = (xi - lo) / h;
+  double u = (xi - lo) / h + shift;
   if (periodic) u -= cells * math::floor(u / cells);
   int i = static_cast<int>(math::floor(u));
   i = i < 0 ? 0 : (i > cells - 1 ? cells - 1 : i);  // points on (or just beyond) the box use its end cells
@@ -61,15 +62,17 @@ KOKKOS_INLINE_FUNCTION void axis_basis(double xi, double lo, double extent, int 
 
 /// Calls f(first, phi) for every level and each of the 4^D control points whose B-spline is non-zero at
 /// model-box point xi: `first` is the theta index of the point's channel-0 value, phi the basis function's
-/// physical Taylor data up to `order` (layout of taylor.hpp).
+/// physical Taylor data up to `order` (layout of taylor.hpp). `shift` moves every level's grid by that
+/// fraction of its cell along every axis (towards lower coordinates).
 template <int D, class Fn>
-KOKKOS_INLINE_FUNCTION void for_each_control(const GridData& k, const double* xi, int order, Fn&& f) {
+KOKKOS_INLINE_FUNCTION void for_each_control(const GridData& k, const double* xi, int order, Fn&& f,
+                                             double shift = 0) {
   constexpr int NC = taylor_size(D, 2);
   for (int l = 0; l < k.g.levels; ++l) {
     AxisBasis ax[D];
     for (int a = 0; a < D; ++a)
       axis_basis(xi[a], k.box.lo[a], k.box.extent(a), k.g.cells[l][a], k.box.periodic[a], k.map.scale[a],
-                 ax[a]);
+                 ax[a], shift);
     constexpr int combos = 1 << (2 * D);
     for (int m = 0; m < combos; ++m) {
       int sel[D];
@@ -102,6 +105,11 @@ KOKKOS_INLINE_FUNCTION void for_each_control(const GridData& k, const double* xi
   }
 }
 
+/// The fraction of a cell by which channel c's grids are shifted: c / channels when staggered, else 0.
+KOKKOS_INLINE_FUNCTION double channel_shift(const GridData& k, int c) {
+  return k.g.staggered ? static_cast<double>(c) / k.channels : 0.0;
+}
+
 /// Per point: the Taylor data of every channel, summed over levels and control points.
 template <int D>
 struct GridForwardKernel {
@@ -120,12 +128,24 @@ struct GridForwardKernel {
     double acc[kMaxChannels][NC];
     for (int c = 0; c < C; ++c)
       for (int i = 0; i < NC; ++i) acc[c][i] = 0;
-    for_each_control<D>(k, x, o, [&](long long first, const double* phi) {
-      for (int c = 0; c < C; ++c) {
-        const double w = theta(first + c);
-        for (int i = 0; i < nc; ++i) acc[c][i] += w * phi[i];
-      }
-    });
+    if (!k.g.staggered) {
+      // Aligned channels share the basis: one pass over the control points serves them all.
+      for_each_control<D>(k, x, o, [&](long long first, const double* phi) {
+        for (int c = 0; c < C; ++c) {
+          const double w = theta(first + c);
+          for (int i = 0; i < nc; ++i) acc[c][i] += w * phi[i];
+        }
+      });
+    } else {
+      for (int c = 0; c < C; ++c)
+        for_each_control<D>(
+            k, x, o,
+            [&](long long first, const double* phi) {
+              const double w = theta(first + c);
+              for (int i = 0; i < nc; ++i) acc[c][i] += w * phi[i];
+            },
+            channel_shift(k, c));
+    }
     for (int c = 0; c < C; ++c)
       for (int i = 0; i < nc; ++i) F(p, c, i) = add ? F(p, c, i) + acc[c][i] : acc[c][i];
   }
@@ -145,13 +165,21 @@ struct GridAdjointKernel {
     const int o = order(p), nc = taylor_size(D, o), C = k.channels;
     double x[D];
     for (int a = 0; a < D; ++a) x[a] = xi(p, a);
-    for_each_control<D>(k, x, o, [&](long long first, const double* phi) {
-      for (int c = 0; c < C; ++c) {
-        double s = 0;
-        for (int i = 0; i < nc; ++i) s += Fbar(p, c, i) * phi[i];
-        sink(p, first + c, s);
-      }
-    });
+    auto adjoint = [&](int c, long long first, const double* phi) {
+      double s = 0;
+      for (int i = 0; i < nc; ++i) s += Fbar(p, c, i) * phi[i];
+      sink(p, first + c, s);
+    };
+    if (!k.g.staggered) {
+      for_each_control<D>(k, x, o, [&](long long first, const double* phi) {
+        for (int c = 0; c < C; ++c) adjoint(c, first, phi);
+      });
+    } else {
+      for (int c = 0; c < C; ++c)
+        for_each_control<D>(
+            k, x, o, [&](long long first, const double* phi) { adjoint(c, first, phi); },
+            channel_shift(k, c));
+    }
   }
 };
 

@@ -66,6 +66,9 @@ struct ModelSpec {
   /// Cells of the coarsest multigrid level: one count for every axis, or one per axis.
   std::vector<int> grid_cells = {4};
   double grid_init_std = 0.1;  ///< initial multigrid control values ~ N(0, grid_init_std^2)
+  /// Channel c's grids shifted by c / channels of a cell along every axis, so that the channels' knots
+  /// interleave instead of coinciding (false: all channels on the same grid).
+  bool grid_staggered = false;
   /// Axes on which the model is periodic (the problem domain's; the multigrid wraps its control points).
   bool periodic[kMaxDim] = {false, false, false, false};
 
@@ -105,6 +108,7 @@ struct GridDesc {
   int ctrl[kMaxGridLevels][kMaxDim] = {};   ///< control points per axis: cells + 3, or cells if periodic
   long long off[kMaxGridLevels] = {};       ///< first value of level l
   long long size = 0;                       ///< number of multigrid parameters
+  bool staggered = false;                   ///< channel c's grids shifted by c / channels of a cell
 };
 
 /// A named contiguous range of the parameter vector.
