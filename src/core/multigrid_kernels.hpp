@@ -105,9 +105,18 @@ KOKKOS_INLINE_FUNCTION void for_each_control(const GridData& k, const double* xi
   }
 }
 
-/// The fraction of a cell by which channel c's grids are shifted: c / channels when staggered, else 0.
-KOKKOS_INLINE_FUNCTION double channel_shift(const GridData& k, int c) {
-  return k.g.staggered ? static_cast<double>(c) / k.channels : 0.0;
+/// Calls f(c0, c1, first, phi) as for_each_control does, for channels c0 <= c < c1 that share a grid:
+/// aligned, all channels in one pass; staggered, one pass per channel c with its grids shifted by
+/// c / channels of a cell.
+template <int D, class Fn>
+KOKKOS_INLINE_FUNCTION void for_each_channel_group(const GridData& k, const double* xi, int order, Fn&& f) {
+  const int groups = k.g.staggered ? k.channels : 1;
+  for (int g = 0; g < groups; ++g) {
+    const int c0 = k.g.staggered ? g : 0, c1 = k.g.staggered ? g + 1 : k.channels;
+    const double shift = k.g.staggered ? static_cast<double>(g) / k.channels : 0.0;
+    for_each_control<D>(
+        k, xi, order, [&](long long first, const double* phi) { f(c0, c1, first, phi); }, shift);
+  }
 }
 
 /// Per point: the Taylor data of every channel, summed over levels and control points.
@@ -128,24 +137,12 @@ struct GridForwardKernel {
     double acc[kMaxChannels][NC];
     for (int c = 0; c < C; ++c)
       for (int i = 0; i < NC; ++i) acc[c][i] = 0;
-    if (!k.g.staggered) {
-      // Aligned channels share the basis: one pass over the control points serves them all.
-      for_each_control<D>(k, x, o, [&](long long first, const double* phi) {
-        for (int c = 0; c < C; ++c) {
-          const double w = theta(first + c);
-          for (int i = 0; i < nc; ++i) acc[c][i] += w * phi[i];
-        }
-      });
-    } else {
-      for (int c = 0; c < C; ++c)
-        for_each_control<D>(
-            k, x, o,
-            [&](long long first, const double* phi) {
-              const double w = theta(first + c);
-              for (int i = 0; i < nc; ++i) acc[c][i] += w * phi[i];
-            },
-            channel_shift(k, c));
-    }
+    for_each_channel_group<D>(k, x, o, [&](int c0, int c1, long long first, const double* phi) {
+      for (int c = c0; c < c1; ++c) {
+        const double w = theta(first + c);
+        for (int i = 0; i < nc; ++i) acc[c][i] += w * phi[i];
+      }
+    });
     for (int c = 0; c < C; ++c)
       for (int i = 0; i < nc; ++i) F(p, c, i) = add ? F(p, c, i) + acc[c][i] : acc[c][i];
   }
@@ -162,24 +159,16 @@ struct GridAdjointKernel {
   Sink sink;
 
   KOKKOS_INLINE_FUNCTION void operator()(int p) const {
-    const int o = order(p), nc = taylor_size(D, o), C = k.channels;
+    const int o = order(p), nc = taylor_size(D, o);
     double x[D];
     for (int a = 0; a < D; ++a) x[a] = xi(p, a);
-    auto adjoint = [&](int c, long long first, const double* phi) {
-      double s = 0;
-      for (int i = 0; i < nc; ++i) s += Fbar(p, c, i) * phi[i];
-      sink(p, first + c, s);
-    };
-    if (!k.g.staggered) {
-      for_each_control<D>(k, x, o, [&](long long first, const double* phi) {
-        for (int c = 0; c < C; ++c) adjoint(c, first, phi);
-      });
-    } else {
-      for (int c = 0; c < C; ++c)
-        for_each_control<D>(
-            k, x, o, [&](long long first, const double* phi) { adjoint(c, first, phi); },
-            channel_shift(k, c));
-    }
+    for_each_channel_group<D>(k, x, o, [&](int c0, int c1, long long first, const double* phi) {
+      for (int c = c0; c < c1; ++c) {
+        double s = 0;
+        for (int i = 0; i < nc; ++i) s += Fbar(p, c, i) * phi[i];
+        sink(p, first + c, s);
+      }
+    });
   }
 };
 
