@@ -24,7 +24,8 @@ constexpr PetscInt default_max_it = 20;
 constexpr double first_raise = 1e-6, max_raise = 1e-2;
 }  // namespace
 
-// LAPACK's single-precision Cholesky routines (petscblaslapack.h names only PETSc's scalar type's).
+// Single-precision Cholesky (LAPACK) and triangular solve (BLAS): petscblaslapack.h names only PETSc's
+// scalar type's.
 extern "C" {
 void spotrf_(const char* uplo, const PetscBLASInt* n, float* a, const PetscBLASInt* lda, PetscBLASInt* info);
 void strsv_(const char* uplo, const char* trans, const char* diag, const PetscBLASInt* n, const float* a,
